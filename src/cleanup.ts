@@ -1,0 +1,16 @@
+import * as core from '@actions/core'
+import { exportedVariablesToClean } from './state.js'
+
+/**
+ * The post step: blanks the variables the main step exported, as recorded in its state (never a
+ * guessed list). A problem here is a warning: the job's own result must not depend on it.
+ */
+export async function runCleanup(): Promise<void> {
+  try {
+    const names = exportedVariablesToClean()
+    for (const name of names) core.exportVariable(name, '')
+    if (names.length > 0) core.info(`Cleared ${names.join(', ')}.`)
+  } catch (error) {
+    core.warning(`Could not clear the exported AWS credentials: ${(error as Error).message}`)
+  }
+}

@@ -1,0 +1,48 @@
+import { ActionError } from './errors.js'
+import type { StaticKeys } from './settings.js'
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+export interface SourceCredentials {
+  credentials: AwsCredentials
+  /** Where they came from, for the log: never the values. */
+  origin: 'inputs' | 'environment'
+}
+
+export type CredentialChain = () => Promise<AwsCredentials>
+
+/**
+ * The credentials that call AssumeRole: the key inputs when given, else whatever the SDK's default
+ * chain finds (environment variables, a shared profile, a web identity token file, container or
+ * instance metadata). The chain is imported only when needed, so a run with keys never pays for it.
+ */
+export async function loadSourceCredentials(
+  keys: StaticKeys | undefined,
+  chain: CredentialChain = defaultCredentialChain
+): Promise<SourceCredentials> {
+  if (keys !== undefined) return { credentials: keys, origin: 'inputs' }
+  try {
+    return { credentials: await chain(), origin: 'environment' }
+  } catch (error) {
+    throw new ActionError(
+      'No source credentials to call AssumeRole with: aws-access-key-id and aws-secret-access-key are not set, ' +
+        'and none were found in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ' +
+        `container or instance metadata). Set the two inputs from repository secrets. (${describe(error)})`,
+      'No source credentials'
+    )
+  }
+}
+
+async function defaultCredentialChain(): Promise<AwsCredentials> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
+  return defaultProvider()()
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error)
+}

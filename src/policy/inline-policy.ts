@@ -1,0 +1,98 @@
+import { InputError } from '../errors.js'
+
+/** STS's limit on the inline session policy, counted after minifying. */
+export const MAX_INLINE_POLICY_CHARS = 2048
+
+/**
+ * Parses and minifies an inline session policy. Whitespace counts against the 2048-character
+ * limit, so a pretty-printed policy that would be refused as sent usually fits once minified.
+ */
+export function minifyInlinePolicy(text: string, input: string): string {
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch {
+    throw new InputError(input, `is not valid JSON: ${describeJsonError(text)}.`, EXAMPLE_FIX)
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new InputError(input, 'must be a JSON object (a policy document).', EXAMPLE_FIX)
+  }
+  if (!('Statement' in document)) {
+    throw new InputError(input, 'has no "Statement".', EXAMPLE_FIX)
+  }
+  const minified = JSON.stringify(document)
+  const offending = findDisallowedCharacter(minified)
+  if (offending !== undefined) {
+    throw new InputError(
+      input,
+      `contains '${offending.char}' (U+${offending.codePoint}) near "${offending.context}"; STS accepts only tab, line breaks and characters U+0020 to U+00FF in a session policy.`,
+      'Replace it with plain ASCII text.'
+    )
+  }
+  if (minified.length > MAX_INLINE_POLICY_CHARS) {
+    throw new InputError(
+      input,
+      `is ${minified.length} characters after minifying; STS accepts at most ${MAX_INLINE_POLICY_CHARS}.`,
+      'Merge statements, use wildcards such as "s3:Get*", or move part of it into managed-session-policies.'
+    )
+  }
+  return minified
+}
+
+const EXAMPLE_FIX =
+  'Write a policy such as {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}.'
+
+function findDisallowedCharacter(
+  text: string
+): { char: string; codePoint: string; context: string } | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    const allowed = code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0xff)
+    if (!allowed) {
+      const point = text.codePointAt(i)!
+      return {
+        char: String.fromCodePoint(point),
+        codePoint: point.toString(16).toUpperCase().padStart(4, '0'),
+        context: text.slice(Math.max(0, i - 20), i + 2)
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * Where a JSON text first goes wrong, as a line and column the user can find in the workflow
+ * file. JSON.parse does not always say (and words it differently across Node versions), so find
+ * the longest prefix that is still a valid beginning of a document: the next character is the
+ * culprit.
+ */
+function describeJsonError(text: string): string {
+  let valid = 0
+  let invalid = text.length
+  if (isValidPrefix(text)) valid = text.length
+  while (invalid - valid > 1) {
+    const middle = Math.floor((valid + invalid) / 2)
+    if (isValidPrefix(text.slice(0, middle))) valid = middle
+    else invalid = middle
+  }
+  const offset = valid
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  const column = offset - before.lastIndexOf('\n')
+  const what =
+    offset >= text.length
+      ? 'the text ends too early (an unclosed bracket, brace or string?)'
+      : `unexpected '${text[offset]}'`
+  return `${what} at line ${line}, column ${column}`
+}
+
+function isValidPrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix)
+    return true
+  } catch (error) {
+    const message = (error as Error).message
+    const position = /position (\d+)/.exec(message)
+    return /Unexpected end/.test(message) || (position !== null && Number(position[1]) >= prefix.length)
+  }
+}

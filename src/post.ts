@@ -1,0 +1,3 @@
+import { runCleanup } from './cleanup.js'
+
+await runCleanup()

@@ -1,0 +1,348 @@
+import { isAbsolute, resolve } from 'node:path'
+import { isBareRoleName, isRegion, isRoleArn, parseArn, partitionOf } from './arn.js'
+import { InputError } from './errors.js'
+import { splitPolicyList } from './policy/managed-policies.js'
+import { closestNames } from './suggest.js'
+
+/** Every input declared in action.yml; a test keeps the two in step. */
+export const INPUT_NAMES = [
+  'role-to-assume',
+  'aws-region',
+  'inline-session-policy',
+  'inline-session-policy-file',
+  'managed-session-policies',
+  'role-session-name',
+  'role-duration-seconds',
+  'role-external-id',
+  'mfa-serial-number',
+  'mfa-token-code',
+  'aws-access-key-id',
+  'aws-secret-access-key',
+  'aws-session-token',
+  'sts-endpoint',
+  'verify-credentials',
+  'cleanup-credentials'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+/** Inputs whose values are secrets: masked before anything else happens. */
+export const SECRET_INPUTS: readonly InputName[] = [
+  'aws-access-key-id',
+  'aws-secret-access-key',
+  'aws-session-token'
+]
+
+export interface StaticKeys {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+export interface Settings {
+  region: string
+  partition: string
+  stsEndpoint?: string
+  sourceKeys?: StaticKeys
+  /** A complete role ARN, or a bare name that needs the source account to complete it. */
+  role: { arn: string } | { name: string }
+  roleSessionName: string
+  durationSeconds: number
+  externalId?: string
+  mfa?: { serialNumber: string; tokenCode: string }
+  /** The inline session policy as written (minified later), and which input it came from. */
+  inlinePolicy?: { text: string; input: 'inline-session-policy' | 'inline-session-policy-file' }
+  managedPolicies: string[]
+  verifyCredentials: boolean
+  cleanupCredentials: boolean
+}
+
+const POLICY_INPUTS: readonly string[] = [
+  'inline-session-policy',
+  'inline-session-policy-file',
+  'managed-session-policies'
+]
+
+export const DEFAULT_DURATION_SECONDS = 3600
+const SESSION_NAME_CHARS = /^[\w+=,.@-]*$/
+
+/**
+ * Turns the raw input strings into checked settings. Pure apart from `readFile`: every rule STS
+ * would apply is applied here first, so a bad input fails in milliseconds, before any request.
+ */
+export function parseSettings(
+  raw: RawInputs,
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string
+): Settings {
+  const region = parseRegion(raw['aws-region'], env)
+  const partition = partitionOf(region)
+  return {
+    region,
+    partition,
+    stsEndpoint: parseEndpoint(raw['sts-endpoint']),
+    sourceKeys: parseStaticKeys(raw),
+    role: parseRole(raw['role-to-assume'], partition),
+    roleSessionName: parseSessionName(raw['role-session-name'], env),
+    durationSeconds: parseDuration(raw['role-duration-seconds']),
+    externalId: parseExternalId(raw['role-external-id']),
+    mfa: parseMfa(raw['mfa-serial-number'], raw['mfa-token-code']),
+    inlinePolicy: parseInlinePolicySource(raw, env, readFile),
+    managedPolicies: splitPolicyList(raw['managed-session-policies']),
+    verifyCredentials: parseBoolean('verify-credentials', raw['verify-credentials'], false),
+    cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true)
+  }
+}
+
+/**
+ * The runner only warns about an input the action does not declare, so a misspelt
+ * `inline-session-polcy` would let the step succeed with un-narrowed credentials. Any
+ * policy-looking input that no declared input consumed is therefore an error.
+ */
+export function findMisspeltPolicyInput(envNames: Iterable<string>): InputError | undefined {
+  const declared = new Set(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`))
+  for (const envName of envNames) {
+    if (!envName.startsWith('INPUT_') || declared.has(envName)) continue
+    const written = envName.slice('INPUT_'.length).toLowerCase()
+    const nearby = closestNames(written, INPUT_NAMES, 1)
+    const policyIntent = written.includes('polic') || POLICY_INPUTS.includes(nearby[0])
+    if (!policyIntent) continue
+    return new InputError(
+      written,
+      'is not an input of this action, so no session policy would be applied from it.',
+      nearby.length > 0
+        ? `Did you mean '${nearby[0]}'?`
+        : 'The session-policy inputs are inline-session-policy, inline-session-policy-file and managed-session-policies.'
+    )
+  }
+  return undefined
+}
+
+function parseRegion(value: string, env: Record<string, string | undefined>): string {
+  const region = value || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
+  const origin = value ? 'aws-region' : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION'
+  if (region === '') {
+    throw new InputError(
+      'aws-region',
+      'is not set, and neither AWS_REGION nor AWS_DEFAULT_REGION is in the environment.',
+      'Add aws-region: us-east-1 (or your region) to the step.'
+    )
+  }
+  if (!isRegion(region)) {
+    throw new InputError(
+      origin === 'aws-region' ? 'aws-region' : `aws-region (from ${origin})`,
+      `'${region}' is not a region name.`,
+      'Write a region such as us-east-1 or eu-west-2.'
+    )
+  }
+  return region
+}
+
+function parseEndpoint(value: string): string | undefined {
+  if (value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    url = new URL('invalid:')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      'sts-endpoint',
+      `'${value}' is not an http(s) URL.`,
+      'Write a URL such as https://sts.eu-west-1.amazonaws.com, or leave it empty for the regional endpoint.'
+    )
+  }
+  return value
+}
+
+function parseStaticKeys(raw: RawInputs): StaticKeys | undefined {
+  const accessKeyId = raw['aws-access-key-id']
+  const secretAccessKey = raw['aws-secret-access-key']
+  const sessionToken = raw['aws-session-token']
+  if (accessKeyId === '' && secretAccessKey === '') {
+    if (sessionToken !== '') {
+      throw new InputError(
+        'aws-session-token',
+        'is set without aws-access-key-id and aws-secret-access-key.',
+        'Set all three from the same credentials, or none.'
+      )
+    }
+    return undefined
+  }
+  if (accessKeyId === '' || secretAccessKey === '') {
+    const missing = accessKeyId === '' ? 'aws-access-key-id' : 'aws-secret-access-key'
+    const given = accessKeyId === '' ? 'aws-secret-access-key' : 'aws-access-key-id'
+    throw new InputError(
+      missing,
+      `is empty while ${given} is set.`,
+      'Set both (for example from ${{ secrets.AWS_ACCESS_KEY_ID }} and ${{ secrets.AWS_SECRET_ACCESS_KEY }}); an empty secret usually means the secret is not available to this workflow.'
+    )
+  }
+  if (!/^[A-Z0-9]{16,128}$/.test(accessKeyId)) {
+    throw new InputError(
+      'aws-access-key-id',
+      'does not look like an access key id (16 to 128 upper-case letters and digits).',
+      'Check that the secret holds the key id (AKIA… or ASIA…), not the secret key.'
+    )
+  }
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+}
+
+function parseRole(value: string, partition: string): Settings['role'] {
+  if (value === '') {
+    throw new InputError(
+      'role-to-assume',
+      'is required.',
+      'Write the role ARN, e.g. role-to-assume: arn:aws:iam::123456789012:role/deploy.'
+    )
+  }
+  if (isRoleArn(value)) {
+    const arnPartition = parseArn(value)!.partition
+    if (arnPartition !== partition) {
+      throw new InputError(
+        'role-to-assume',
+        `is in partition '${arnPartition}', but aws-region is in '${partition}'.`,
+        'Use a region of the role\'s partition, or the role ARN of this partition.'
+      )
+    }
+    return { arn: value }
+  }
+  if (isBareRoleName(value)) return { name: value }
+  throw new InputError(
+    'role-to-assume',
+    `'${value}' is neither a role ARN nor a role name.`,
+    'Write arn:aws:iam::123456789012:role/NAME, or just NAME to use the source credentials\' account.'
+  )
+}
+
+function parseSessionName(value: string, env: Record<string, string | undefined>): string {
+  if (value === '') return defaultSessionName(env)
+  if (value.length < 2 || value.length > 64 || !SESSION_NAME_CHARS.test(value)) {
+    throw new InputError(
+      'role-session-name',
+      `'${value}' is not a valid session name: STS wants 2 to 64 characters of letters, digits and + = , . @ _ -.`,
+      `Write e.g. '${sanitizeSessionName(value) || 'deploy-preview'}'.`
+    )
+  }
+  return value
+}
+
+/**
+ * A name that tells CloudTrail readers which run made the session. Built from the run so it is
+ * unique per attempt; the actor is cleaned because bot names such as `dependabot[bot]` contain
+ * characters STS refuses.
+ */
+export function defaultSessionName(env: Record<string, string | undefined>): string {
+  const parts = [
+    'gh',
+    env.GITHUB_RUN_ID,
+    env.GITHUB_RUN_ATTEMPT,
+    env.GITHUB_ACTOR && sanitizeSessionName(env.GITHUB_ACTOR)
+  ].filter(part => part !== undefined && part !== '')
+  const name = parts.length > 1 ? parts.join('-') : 'scoped-role'
+  return name.slice(0, 64).replace(/[-_.]+$/, '')
+}
+
+export function sanitizeSessionName(value: string): string {
+  return value
+    .replace(/[^\w+=,.@-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64)
+}
+
+function parseDuration(value: string): number {
+  if (value === '') return DEFAULT_DURATION_SECONDS
+  const seconds = Number(value)
+  if (!/^\d+$/.test(value) || seconds < 900 || seconds > 43200) {
+    throw new InputError(
+      'role-duration-seconds',
+      `'${value}' is not a whole number of seconds from 900 (15 minutes) to 43200 (12 hours).`,
+      'Write e.g. 3600; the role\'s maximum session duration must also allow it.'
+    )
+  }
+  return seconds
+}
+
+function parseExternalId(value: string): string | undefined {
+  if (value === '') return undefined
+  if (value.length < 2 || value.length > 1224 || !/^[\w+=,.@:/-]*$/.test(value)) {
+    throw new InputError(
+      'role-external-id',
+      'must be 2 to 1224 characters of letters, digits and + = , . @ : / _ -.',
+      'Use the external id exactly as the role\'s trust policy states it.'
+    )
+  }
+  return value
+}
+
+function parseMfa(serialNumber: string, tokenCode: string): Settings['mfa'] {
+  if (serialNumber === '' && tokenCode === '') return undefined
+  if (serialNumber === '') {
+    throw new InputError(
+      'mfa-serial-number',
+      'is empty while mfa-token-code is set.',
+      'Set it to the MFA device ARN, e.g. arn:aws:iam::123456789012:mfa/release-manager.'
+    )
+  }
+  if (serialNumber.length < 9 || serialNumber.length > 256 || !/^[\w+=/:,.@-]*$/.test(serialNumber)) {
+    throw new InputError(
+      'mfa-serial-number',
+      'is not an MFA device ARN or serial number.',
+      'Write the device ARN, e.g. arn:aws:iam::123456789012:mfa/release-manager.'
+    )
+  }
+  if (tokenCode === '') {
+    throw new InputError(
+      'mfa-token-code',
+      'is empty while mfa-serial-number is set.',
+      'Pass the current 6-digit code, e.g. from a workflow_dispatch input: mfa-token-code: ${{ inputs.mfa-code }}.'
+    )
+  }
+  if (!/^\d{6}$/.test(tokenCode)) {
+    throw new InputError(
+      'mfa-token-code',
+      'must be exactly 6 digits.',
+      'Type the code the MFA device shows now, without spaces.'
+    )
+  }
+  return { serialNumber, tokenCode }
+}
+
+function parseInlinePolicySource(
+  raw: RawInputs,
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string
+): Settings['inlinePolicy'] {
+  const text = raw['inline-session-policy']
+  const file = raw['inline-session-policy-file']
+  if (text !== '' && file !== '') {
+    throw new InputError(
+      'inline-session-policy-file',
+      'is set together with inline-session-policy; a session has one inline policy.',
+      'Keep one of the two (managed-session-policies can be combined with either).'
+    )
+  }
+  if (text !== '') return { text, input: 'inline-session-policy' }
+  if (file === '') return undefined
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  const path = isAbsolute(file) ? file : resolve(workspace, file)
+  try {
+    return { text: readFile(path), input: 'inline-session-policy-file' }
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw new InputError(
+      'inline-session-policy-file',
+      `cannot read '${file}' (looked at ${path}: ${reason}).`,
+      'Give a path relative to the workspace, and check out the repository (actions/checkout) before this step.'
+    )
+  }
+}
+
+function parseBoolean(input: InputName, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(input, `'${value}' is not a boolean.`, 'Write true or false.')
+}

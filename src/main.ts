@@ -6,7 +6,7 @@ import { loadManagedPolicyIndex } from './data.js'
 import { ActionError, InputError } from './errors.js'
 import { exportSession, maskCredentials, setIdentityOutputs } from './export.js'
 import { readInputs } from './inputs.js'
-import { buildSessionPolicy, type SessionPolicy } from './policy/session-policy.js'
+import { buildSessionPolicy, hasSessionPolicy, type SessionPolicy } from './policy/session-policy.js'
 import { parseSettings } from './settings.js'
 import { assumeRole, createStsClient, getCallerIdentity, type AssumedSession } from './sts.js'
 
@@ -24,7 +24,8 @@ export async function run(): Promise<void> {
     for (const warning of policy.warnings) core.warning(warning)
 
     const source = await loadSourceCredentials(settings.sourceKeys)
-    maskCredentials(source.credentials)
+    // Key inputs were masked as they were read; ambient ones may never have been.
+    if (source.origin === 'environment') maskCredentials(source.credentials)
     core.info(`Source credentials: ${describeOrigin(source.origin)}.`)
 
     const client = createStsClient({
@@ -50,21 +51,17 @@ export async function run(): Promise<void> {
         '.'
     )
     core.info(describePolicy(policy))
-    if (policy.inline !== undefined) core.debug(`Inline session policy as sent: ${policy.inline}`)
-
-    const session = await assumeRole(
-      client,
-      {
-        roleArn,
-        roleSessionName: settings.roleSessionName,
-        durationSeconds: settings.durationSeconds,
-        externalId: settings.externalId,
-        mfa: settings.mfa,
-        policy: policy.inline,
-        policyArns: policy.managedArns
-      },
-      sourceArn
-    )
+    const request = {
+      roleArn,
+      roleSessionName: settings.roleSessionName,
+      durationSeconds: settings.durationSeconds,
+      externalId: settings.externalId,
+      mfa: settings.mfa,
+      policy: policy.inline,
+      policyArns: policy.managedArns
+    }
+    core.debug(`AssumeRole request: ${JSON.stringify(request)}`)
+    const session = await assumeRole(client, request, sourceArn)
     maskCredentials(session.credentials)
 
     if (settings.verifyCredentials) await verifySession(session, settings.region, settings.stsEndpoint)
@@ -73,7 +70,9 @@ export async function run(): Promise<void> {
     setIdentityOutputs(session)
     core.info(
       `Assumed ${session.arn}; the credentials expire at ${session.credentials.expiration.toISOString()}` +
-        (session.utilization !== undefined ? `; session policies and tags use ${session.utilization}% of the packed-policy space` : '') +
+        (session.utilization !== undefined && hasSessionPolicy(policy)
+          ? `; the session policies use ${session.utilization}% of the packed-policy space`
+          : '') +
         '.'
     )
   } catch (error) {

@@ -30,8 +30,9 @@ const HINTS: Record<string, (context: StsCallContext) => string> = {
 
 /** Turns an SDK error into one message: what happened (code, message, request id) and what to do. */
 export function explainStsError(error: unknown, context: StsCallContext): ActionError {
-  const e = error as { name?: string; message?: string; $metadata?: { requestId?: string } }
-  const code = e.name && e.name !== 'Error' ? e.name : 'Error'
+  const e = error as { Code?: string; name?: string; message?: string; $metadata?: { requestId?: string } }
+  // The SDK renames the errors it models (MalformedPolicyDocumentException); Code is the wire code.
+  const code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : 'Error')
   const requestId = e.$metadata?.requestId
   const what = `${context.action} failed: ${code}: ${e.message ?? String(error)}${requestId ? ` (request id ${requestId})` : ''}.`
   const hint = HINTS[code]?.(context)

@@ -23,7 +23,7 @@ export function createStsClient(options: StsClientOptions): STSClient {
     credentials: options.credentials,
     customUserAgent: options.userAgent,
     // A credentials step sits on every job's critical path: never wait on a dead connection.
-    requestHandler: { connectionTimeout: 5000, requestTimeout: 30000 }
+    requestHandler: { connectionTimeout: 5000, requestTimeout: 30000, throwOnRequestTimeout: true }
   })
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
-import type { LocalSts } from '../../local-sts/server.js'
+import { DEFAULT_USER, type LocalSts, type LocalStsUser } from '../../local-sts/server.js'
 
 export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..')
 const GUARD = pathToFileURL(join(ROOT, '__tests__/support/loopback-guard.mjs')).href
@@ -53,7 +53,11 @@ export class Job {
   readonly dir = mkdtempSync(join(tmpdir(), 'scoped-role-e2e-'))
   private step = 0
 
-  constructor(private readonly sts: LocalSts) {}
+  /** `users`: the long-term keys the endpoint knows besides DEFAULT_USER, scanned for too. */
+  constructor(
+    private readonly sts: LocalSts,
+    private readonly users: LocalStsUser[] = []
+  ) {}
 
   /** Writes a file into the job's workspace (GITHUB_WORKSPACE) and returns its relative path. */
   writeWorkspaceFile(name: string, text: string): string {
@@ -132,7 +136,7 @@ export class Job {
 
   private knownSecrets(): string[] {
     const secrets: string[] = []
-    for (const user of this.sts.users()) secrets.push(user.accessKeyId, user.secretAccessKey)
+    for (const user of [DEFAULT_USER, ...this.users]) secrets.push(user.accessKeyId, user.secretAccessKey)
     for (const issued of this.sts.issued) {
       secrets.push(issued.accessKeyId, issued.secretAccessKey, issued.sessionToken)
     }

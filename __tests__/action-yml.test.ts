@@ -37,7 +37,9 @@ describe('action.yml', () => {
 
   it('declares every output the action sets', () => {
     const sources = ['export.ts', 'main.ts'].map(f => readFileSync(join(ROOT, 'src', f), 'utf8'))
-    const set = new Set(sources.flatMap(s => [...s.matchAll(/setOutput\('([a-z-]+)'/g)].map(m => m[1])))
+    const set = new Set(
+      sources.flatMap(s => [...s.matchAll(/setOutput\('([a-z-]+)'/g)].map(m => m[1]))
+    )
     expect([...set].sort()).toEqual(Object.keys(actionYml.outputs).sort())
   })
 })

@@ -32,7 +32,10 @@ function statement(i: number) {
 
 describe('minifyInlinePolicy', () => {
   it('minifies, so a pretty-printed policy that fits once minified is accepted', () => {
-    const doc = { Version: '2012-10-17', Statement: Array.from({ length: 12 }, (_, i) => statement(i)) }
+    const doc = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 12 }, (_, i) => statement(i))
+    }
     const pretty = JSON.stringify(doc, null, 8)
     expect(pretty.length).toBeGreaterThan(2048)
     const minified = minifyInlinePolicy(pretty, INPUT)
@@ -41,7 +44,10 @@ describe('minifyInlinePolicy', () => {
   })
 
   it('refuses a policy over 2048 characters after minifying, saying how long it is', () => {
-    const doc = { Version: '2012-10-17', Statement: Array.from({ length: 20 }, (_, i) => statement(i)) }
+    const doc = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 20 }, (_, i) => statement(i))
+    }
     const error = errorOf(() => minifyInlinePolicy(JSON.stringify(doc), INPUT))
     expect(error.input).toBe(INPUT)
     expect(error.message).toMatch(/is \d{4} characters after minifying; STS accepts at most 2048/)
@@ -64,7 +70,9 @@ describe('minifyInlinePolicy', () => {
   })
 
   it('accepts Latin-1 characters', () => {
-    expect(minifyInlinePolicy('{"Statement":[{"Sid":"é"}]}', INPUT)).toBe('{"Statement":[{"Sid":"é"}]}')
+    expect(minifyInlinePolicy('{"Statement":[{"Sid":"é"}]}', INPUT)).toBe(
+      '{"Statement":[{"Sid":"é"}]}'
+    )
   })
 
   it('wants an object with a Statement', () => {
@@ -132,27 +140,38 @@ describe('resolveManagedPolicies', () => {
       }).arns
     ).toEqual([customer])
     expect(loaded).toBe(false)
-    const { warnings } = resolveManagedPolicies(['arn:aws:iam::aws:policy/BrandNewPolicy'], 'aws', load)
+    const { warnings } = resolveManagedPolicies(
+      ['arn:aws:iam::aws:policy/BrandNewPolicy'],
+      'aws',
+      load
+    )
     expect(warnings[0]).toContain('not in the list of AWS managed policies')
   })
 
   it('refuses ARNs of another partition, or that are not policy ARNs', () => {
     expect(
-      errorOf(() => resolveManagedPolicies(['arn:aws:iam::aws:policy/ReadOnlyAccess'], 'aws-us-gov', load))
-        .message
+      errorOf(() =>
+        resolveManagedPolicies(['arn:aws:iam::aws:policy/ReadOnlyAccess'], 'aws-us-gov', load)
+      ).message
     ).toContain('arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess')
     expect(
-      errorOf(() => resolveManagedPolicies(['arn:aws:iam::111122223333:role/x'], 'aws', load)).message
+      errorOf(() => resolveManagedPolicies(['arn:aws:iam::111122223333:role/x'], 'aws', load))
+        .message
     ).toContain('not a policy ARN')
   })
 
   it('drops duplicates and refuses more than 10 policies', () => {
     expect(
-      resolveManagedPolicies(['ReadOnlyAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess'], 'aws', load)
-        .arns
+      resolveManagedPolicies(
+        ['ReadOnlyAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        'aws',
+        load
+      ).arns
     ).toHaveLength(1)
     const eleven = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`)
-    expect(errorOf(() => resolveManagedPolicies(eleven, 'aws', load)).message).toContain('at most 10')
+    expect(errorOf(() => resolveManagedPolicies(eleven, 'aws', load)).message).toContain(
+      'at most 10'
+    )
   })
 
   it('knows the generated list: ~1,600 policies, hundreds under a path', () => {
@@ -184,7 +203,11 @@ describe('splitPolicyList and buildSessionPolicy', () => {
     expect(
       errorOf(() =>
         buildSessionPolicy(
-          { partition: 'aws', inlinePolicy: { text: '{', input: 'inline-session-policy-file' }, managedPolicies: [] },
+          {
+            partition: 'aws',
+            inlinePolicy: { text: '{', input: 'inline-session-policy-file' },
+            managedPolicies: []
+          },
           loadManagedPolicyIndex
         )
       ).input

@@ -51,7 +51,9 @@ describe('parseSettings', () => {
 
   it('falls back to AWS_REGION, then AWS_DEFAULT_REGION', () => {
     expect(parse({ 'aws-region': '' }, { AWS_REGION: 'eu-west-1' }).region).toBe('eu-west-1')
-    expect(parse({ 'aws-region': '' }, { AWS_DEFAULT_REGION: 'eu-west-2' }).region).toBe('eu-west-2')
+    expect(parse({ 'aws-region': '' }, { AWS_DEFAULT_REGION: 'eu-west-2' }).region).toBe(
+      'eu-west-2'
+    )
   })
 
   it('asks for a region when there is none', () => {
@@ -191,8 +193,10 @@ describe('parseSettings', () => {
 
   it('splits managed policies on lines and commas', () => {
     expect(
-      parse({ 'managed-session-policies': 'ReadOnlyAccess, ViewOnlyAccess\n\n arn:aws:iam::aws:policy/X \n' })
-        .managedPolicies
+      parse({
+        'managed-session-policies':
+          'ReadOnlyAccess, ViewOnlyAccess\n\n arn:aws:iam::aws:policy/X \n'
+      }).managedPolicies
     ).toEqual(['ReadOnlyAccess', 'ViewOnlyAccess', 'arn:aws:iam::aws:policy/X'])
   })
 
@@ -212,7 +216,11 @@ describe('findMisspeltPolicyInput', () => {
 
   it('ignores declared inputs and unrelated undeclared ones', () => {
     expect(
-      findMisspeltPolicyInput(['INPUT_INLINE-SESSION-POLICY', 'INPUT_MANAGED-SESSION-POLICIES', 'INPUT_FOO'])
+      findMisspeltPolicyInput([
+        'INPUT_INLINE-SESSION-POLICY',
+        'INPUT_MANAGED-SESSION-POLICIES',
+        'INPUT_FOO'
+      ])
     ).toBeUndefined()
   })
 

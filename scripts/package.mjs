@@ -5,9 +5,13 @@ import { rmSync } from 'node:fs'
 
 const ncc = ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build']
 const build = (entry, out) =>
-  execFileSync(process.execPath, [...ncc, entry, '-o', out, '--minify', '--license', 'licenses.txt', '--quiet'], {
-    stdio: 'inherit'
-  })
+  execFileSync(
+    process.execPath,
+    [...ncc, entry, '-o', out, '--minify', '--license', 'licenses.txt', '--quiet'],
+    {
+      stdio: 'inherit'
+    }
+  )
 
 rmSync('dist', { recursive: true, force: true })
 build('src/index.ts', 'dist')

@@ -6,7 +6,11 @@ import { loadManagedPolicyIndex } from './data.js'
 import { ActionError, InputError } from './errors.js'
 import { exportSession, maskCredentials, setIdentityOutputs } from './export.js'
 import { readInputs } from './inputs.js'
-import { buildSessionPolicy, hasSessionPolicy, type SessionPolicy } from './policy/session-policy.js'
+import {
+  buildSessionPolicy,
+  hasSessionPolicy,
+  type SessionPolicy
+} from './policy/session-policy.js'
 import { parseSettings } from './settings.js'
 import { assumeRole, createStsClient, getCallerIdentity, type AssumedSession } from './sts.js'
 
@@ -64,7 +68,8 @@ export async function run(): Promise<void> {
     const session = await assumeRole(client, request, sourceArn)
     maskCredentials(session.credentials)
 
-    if (settings.verifyCredentials) await verifySession(session, settings.region, settings.stsEndpoint)
+    if (settings.verifyCredentials)
+      await verifySession(session, settings.region, settings.stsEndpoint)
 
     exportSession(session, settings.region, settings.cleanupCredentials)
     setIdentityOutputs(session)
@@ -86,7 +91,12 @@ async function verifySession(
   region: string,
   endpoint: string | undefined
 ): Promise<void> {
-  const client = createStsClient({ region, endpoint, credentials: session.credentials, userAgent: USER_AGENT })
+  const client = createStsClient({
+    region,
+    endpoint,
+    credentials: session.credentials,
+    userAgent: USER_AGENT
+  })
   const identity = await getCallerIdentity(client)
   if (identity.arn !== session.arn || identity.account !== session.account) {
     throw new ActionError(
@@ -106,11 +116,12 @@ function describeOrigin(origin: 'inputs' | 'environment'): string {
 
 function describePolicy(policy: SessionPolicy): string {
   const parts: string[] = []
-  if (policy.inline !== undefined) parts.push(`an inline policy of ${policy.inline.length} characters`)
+  if (policy.inline !== undefined)
+    parts.push(`an inline policy of ${policy.inline.length} characters`)
   if (policy.managedArns.length > 0) parts.push(`managed policies ${policy.managedArns.join(', ')}`)
   return parts.length > 0
     ? `Session policy: ${parts.join(' and ')}.`
-    : 'Session policy: none, so the session gets all of the role\'s permissions.'
+    : "Session policy: none, so the session gets all of the role's permissions."
 }
 
 function fail(error: unknown): void {
@@ -119,7 +130,9 @@ function fail(error: unknown): void {
   } else if (error instanceof ActionError) {
     core.error(error.message, { title: error.title })
   } else {
-    core.error(error instanceof Error ? error.message : String(error), { title: 'scoped-role failed' })
+    core.error(error instanceof Error ? error.message : String(error), {
+      title: 'scoped-role failed'
+    })
   }
   process.exitCode = core.ExitCode.Failure
 }

@@ -204,7 +204,7 @@ function parseRole(value: string, partition: string): Settings['role'] {
       throw new InputError(
         'role-to-assume',
         `is in partition '${arnPartition}', but aws-region is in '${partition}'.`,
-        'Use a region of the role\'s partition, or the role ARN of this partition.'
+        "Use a region of the role's partition, or the role ARN of this partition."
       )
     }
     return { arn: value }
@@ -213,7 +213,7 @@ function parseRole(value: string, partition: string): Settings['role'] {
   throw new InputError(
     'role-to-assume',
     `'${value}' is neither a role ARN nor a role name.`,
-    'Write arn:aws:iam::123456789012:role/NAME, or just NAME to use the source credentials\' account.'
+    "Write arn:aws:iam::123456789012:role/NAME, or just NAME to use the source credentials' account."
   )
 }
 
@@ -259,7 +259,7 @@ function parseDuration(value: string): number {
     throw new InputError(
       'role-duration-seconds',
       `'${value}' is not a whole number of seconds from 900 (15 minutes) to 43200 (12 hours).`,
-      'Write e.g. 3600; the role\'s maximum session duration must also allow it.'
+      "Write e.g. 3600; the role's maximum session duration must also allow it."
     )
   }
   return seconds
@@ -271,7 +271,7 @@ function parseExternalId(value: string): string | undefined {
     throw new InputError(
       'role-external-id',
       'must be 2 to 1224 characters of letters, digits and + = , . @ : / _ -.',
-      'Use the external id exactly as the role\'s trust policy states it.'
+      "Use the external id exactly as the role's trust policy states it."
     )
   }
   return value
@@ -286,7 +286,11 @@ function parseMfa(serialNumber: string, tokenCode: string): Settings['mfa'] {
       'Set it to the MFA device ARN, e.g. arn:aws:iam::123456789012:mfa/release-manager.'
     )
   }
-  if (serialNumber.length < 9 || serialNumber.length > 256 || !/^[\w+=/:,.@-]*$/.test(serialNumber)) {
+  if (
+    serialNumber.length < 9 ||
+    serialNumber.length > 256 ||
+    !/^[\w+=/:,.@-]*$/.test(serialNumber)
+  ) {
     throw new InputError(
       'mfa-serial-number',
       'is not an MFA device ARN or serial number.',

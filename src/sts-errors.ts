@@ -23,14 +23,19 @@ const HINTS: Record<string, (context: StsCallContext) => string> = {
   SignatureDoesNotMatch: () =>
     'The source secret access key does not match the key id. Check aws-secret-access-key.',
   ExpiredToken: () =>
-    'The source credentials have expired. Refresh them (an earlier step\'s session may have run out).',
+    "The source credentials have expired. Refresh them (an earlier step's session may have run out).",
   ExpiredTokenException: () =>
-    'The source credentials have expired. Refresh them (an earlier step\'s session may have run out).'
+    "The source credentials have expired. Refresh them (an earlier step's session may have run out)."
 }
 
 /** Turns an SDK error into one message: what happened (code, message, request id) and what to do. */
 export function explainStsError(error: unknown, context: StsCallContext): ActionError {
-  const e = error as { Code?: string; name?: string; message?: string; $metadata?: { requestId?: string } }
+  const e = error as {
+    Code?: string
+    name?: string
+    message?: string
+    $metadata?: { requestId?: string }
+  }
   // The SDK renames the errors it models (MalformedPolicyDocumentException); Code is the wire code.
   const code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : 'Error')
   const requestId = e.$metadata?.requestId

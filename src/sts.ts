@@ -66,8 +66,7 @@ export async function assumeRole(
     SerialNumber: request.mfa?.serialNumber,
     TokenCode: request.mfa?.tokenCode,
     Policy: request.policy,
-    PolicyArns:
-      request.policyArns.length > 0 ? request.policyArns.map(arn => ({ arn })) : undefined
+    PolicyArns: request.policyArns.length > 0 ? request.policyArns.map(arn => ({ arn })) : undefined
   }
   let output
   try {

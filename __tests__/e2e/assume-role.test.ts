@@ -131,7 +131,10 @@ describe('session policies', () => {
 
   it('resolves short names, including those under a path, to ARNs', async () => {
     const main = await job.run({
-      inputs: { ...BASE, 'managed-session-policies': 'ReadOnlyAccess\nViewOnlyAccess, AWSLambdaBasicExecutionRole' }
+      inputs: {
+        ...BASE,
+        'managed-session-policies': 'ReadOnlyAccess\nViewOnlyAccess, AWSLambdaBasicExecutionRole'
+      }
     })
     expect(main.exitCode).toBe(0)
     const params = sts.requests[0].params
@@ -166,20 +169,31 @@ describe('session policies', () => {
       '{\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::previews/*"}]\n}\n'
     )
     const main = await job.run({
-      inputs: { ...BASE, 'inline-session-policy-file': file, 'managed-session-policies': 'ReadOnlyAccess' }
+      inputs: {
+        ...BASE,
+        'inline-session-policy-file': file,
+        'managed-session-policies': 'ReadOnlyAccess'
+      }
     })
     expect(main.exitCode).toBe(0)
     expect(sts.requests[0].params.Policy).toBe(
       '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::previews/*"}]}'
     )
-    expect(sts.requests[0].params['PolicyArns.member.1.arn']).toBe('arn:aws:iam::aws:policy/ReadOnlyAccess')
+    expect(sts.requests[0].params['PolicyArns.member.1.arn']).toBe(
+      'arn:aws:iam::aws:policy/ReadOnlyAccess'
+    )
   })
 })
 
 describe('MFA', () => {
   it('sends the device and the code, and the role that requires MFA is assumed', async () => {
     const main = await job.run({
-      inputs: { ...BASE, 'role-to-assume': MFA_ROLE, 'mfa-serial-number': MFA_DEVICE, 'mfa-token-code': '246810' }
+      inputs: {
+        ...BASE,
+        'role-to-assume': MFA_ROLE,
+        'mfa-serial-number': MFA_DEVICE,
+        'mfa-token-code': '246810'
+      }
     })
     expect(main.exitCode).toBe(0)
     expect(sts.requests[0].params).toMatchObject({ SerialNumber: MFA_DEVICE, TokenCode: '246810' })
@@ -187,7 +201,10 @@ describe('MFA', () => {
   })
 
   it('fails cleanly when the role requires MFA and none is given', async () => {
-    const error = expectFailedCleanly(await job.run({ inputs: { ...BASE, 'role-to-assume': MFA_ROLE } }), 1)
+    const error = expectFailedCleanly(
+      await job.run({ inputs: { ...BASE, 'role-to-assume': MFA_ROLE } }),
+      1
+    )
     expect(error).toContain('AccessDenied')
     expect(error).toContain('trust policy')
   })
@@ -195,7 +212,12 @@ describe('MFA', () => {
   it('fails cleanly on a wrong code', async () => {
     const error = expectFailedCleanly(
       await job.run({
-        inputs: { ...BASE, 'role-to-assume': MFA_ROLE, 'mfa-serial-number': MFA_DEVICE, 'mfa-token-code': '000000' }
+        inputs: {
+          ...BASE,
+          'role-to-assume': MFA_ROLE,
+          'mfa-serial-number': MFA_DEVICE,
+          'mfa-token-code': '000000'
+        }
       }),
       1
     )
@@ -205,33 +227,82 @@ describe('MFA', () => {
 
 describe('bad input fails before any request and exports nothing', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['invalid JSON', { 'inline-session-policy': '{"Statement": [}' }, /inline-session-policy: is not valid JSON: unexpected '}' at line 1, column 16/],
+    [
+      'invalid JSON',
+      { 'inline-session-policy': '{"Statement": [}' },
+      /inline-session-policy: is not valid JSON: unexpected '}' at line 1, column 16/
+    ],
     [
       'a policy over 2048 characters',
       { 'inline-session-policy': JSON.stringify({ Statement: [{ Sid: 'x'.repeat(2100) }] }) },
       /inline-session-policy: is 21\d\d characters after minifying; STS accepts at most 2048/
     ],
-    ['a character outside Latin-1', { 'inline-session-policy': '{"Statement":[{"Sid":"→"}]}' }, /U\+2192/],
+    [
+      'a character outside Latin-1',
+      { 'inline-session-policy': '{"Statement":[{"Sid":"→"}]}' },
+      /U\+2192/
+    ],
     [
       'both an inline policy and a file',
       { 'inline-session-policy': '{"Statement":[]}', 'inline-session-policy-file': 'p.json' },
       /inline-session-policy-file: is set together with inline-session-policy/
     ],
-    ['a missing policy file', { 'inline-session-policy-file': 'nope.json' }, /cannot read 'nope.json'.*ENOENT/],
+    [
+      'a missing policy file',
+      { 'inline-session-policy-file': 'nope.json' },
+      /cannot read 'nope.json'.*ENOENT/
+    ],
     [
       'eleven managed policies',
-      { 'managed-session-policies': Array.from({ length: 11 }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`).join(',') },
+      {
+        'managed-session-policies': Array.from(
+          { length: 11 },
+          (_, i) => `arn:aws:iam::111122223333:policy/p${i}`
+        ).join(',')
+      },
       /lists 11 policies; STS accepts at most 10/
     ],
-    ['an unknown short name', { 'managed-session-policies': 'ReadOnlyAcess' }, /'ReadOnlyAcess' is not an AWS managed policy.*Did you mean 'ReadOnlyAccess'/],
-    ['a malformed policy ARN', { 'managed-session-policies': 'arn:aws:iam:policy/X' }, /is not a policy ARN/],
-    ['a misspelt policy input', { 'inline-session-polcy': '{"Statement":[]}' }, /inline-session-polcy: is not an input of this action.*Did you mean 'inline-session-policy'/],
-    ['a duration out of range', { 'role-duration-seconds': '60' }, /role-duration-seconds: '60' is not a whole number of seconds from 900/],
-    ['an invalid session name', { 'role-session-name': 'dependabot[bot]' }, /Write e\.g\. 'dependabot_bot'/],
+    [
+      'an unknown short name',
+      { 'managed-session-policies': 'ReadOnlyAcess' },
+      /'ReadOnlyAcess' is not an AWS managed policy.*Did you mean 'ReadOnlyAccess'/
+    ],
+    [
+      'a malformed policy ARN',
+      { 'managed-session-policies': 'arn:aws:iam:policy/X' },
+      /is not a policy ARN/
+    ],
+    [
+      'a misspelt policy input',
+      { 'inline-session-polcy': '{"Statement":[]}' },
+      /inline-session-polcy: is not an input of this action.*Did you mean 'inline-session-policy'/
+    ],
+    [
+      'a duration out of range',
+      { 'role-duration-seconds': '60' },
+      /role-duration-seconds: '60' is not a whole number of seconds from 900/
+    ],
+    [
+      'an invalid session name',
+      { 'role-session-name': 'dependabot[bot]' },
+      /Write e\.g\. 'dependabot_bot'/
+    ],
     ['no region', { 'aws-region': '' }, /aws-region: is not set/],
-    ['a half-given MFA', { 'mfa-token-code': '123456' }, /mfa-serial-number: is empty while mfa-token-code is set/],
-    ['a role of another partition', { 'aws-region': 'cn-north-1' }, /role-to-assume: is in partition 'aws', but aws-region is in 'aws-cn'/],
-    ['a key id without its secret', { 'aws-secret-access-key': '' }, /aws-secret-access-key: is empty while aws-access-key-id is set/]
+    [
+      'a half-given MFA',
+      { 'mfa-token-code': '123456' },
+      /mfa-serial-number: is empty while mfa-token-code is set/
+    ],
+    [
+      'a role of another partition',
+      { 'aws-region': 'cn-north-1' },
+      /role-to-assume: is in partition 'aws', but aws-region is in 'aws-cn'/
+    ],
+    [
+      'a key id without its secret',
+      { 'aws-secret-access-key': '' },
+      /aws-secret-access-key: is empty while aws-access-key-id is set/
+    ]
   ]
   it.each(cases)('%s', async (_name, inputs, message) => {
     const result = await job.run({ inputs: { ...BASE, ...inputs } })
@@ -244,7 +315,10 @@ describe('source credentials from the environment', () => {
   it('uses ambient AWS_* credentials when no key inputs are given', async () => {
     const main = await job.run({
       inputs: { 'role-to-assume': ROLE, 'aws-region': 'eu-west-1' },
-      env: { AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId, AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey }
+      env: {
+        AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey
+      }
     })
     expect(main.exitCode).toBe(0)
     expect(main.stdout).toContain('Source credentials: the credentials already in the environment')
@@ -255,17 +329,24 @@ describe('source credentials from the environment', () => {
   it('chains: a second run assumes another role with the first run’s exported credentials', async () => {
     const first = await job.run({ inputs: BASE })
     const second = await job.run({
-      inputs: { 'role-to-assume': 'arn:aws:iam::111122223333:role/ci/preview', 'managed-session-policies': 'ReadOnlyAccess' },
+      inputs: {
+        'role-to-assume': 'arn:aws:iam::111122223333:role/ci/preview',
+        'managed-session-policies': 'ReadOnlyAccess'
+      },
       env: first.env
     })
     expect(second.exitCode).toBe(0)
     expect(sts.requests[1].accessKeyId).toBe(first.env.AWS_ACCESS_KEY_ID)
-    expect(second.outputs.arn).toBe('arn:aws:sts::111122223333:assumed-role/preview/gh-4242-1-dependabot_bot')
+    expect(second.outputs.arn).toBe(
+      'arn:aws:sts::111122223333:assumed-role/preview/gh-4242-1-dependabot_bot'
+    )
     expect(second.env.AWS_ACCESS_KEY_ID).not.toBe(first.env.AWS_ACCESS_KEY_ID)
   })
 
   it('says what to do when there are no source credentials at all, without a request', async () => {
-    const error = expectFailedCleanly(await job.run({ inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1' } }))
+    const error = expectFailedCleanly(
+      await job.run({ inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1' } })
+    )
     expect(error).toContain('No source credentials')
     expect(error).toContain('aws-access-key-id and aws-secret-access-key')
   })
@@ -281,7 +362,9 @@ describe('source credentials from the environment', () => {
 describe('STS failures', () => {
   it('names the input to check when the secret is wrong, and exports nothing', async () => {
     const error = expectFailedCleanly(
-      await job.run({ inputs: { ...BASE, 'aws-secret-access-key': 'wrong/secret/wrong/secret/wrong/secret00' } }),
+      await job.run({
+        inputs: { ...BASE, 'aws-secret-access-key': 'wrong/secret/wrong/secret/wrong/secret00' }
+      }),
       1
     )
     expect(error).toContain('SignatureDoesNotMatch')
@@ -290,16 +373,26 @@ describe('STS failures', () => {
 
   it('reports the trust-policy problem on AccessDenied', async () => {
     const error = expectFailedCleanly(
-      await job.run({ inputs: { ...BASE, 'role-to-assume': 'arn:aws:iam::111122223333:role/unknown' } }),
+      await job.run({
+        inputs: { ...BASE, 'role-to-assume': 'arn:aws:iam::111122223333:role/unknown' }
+      }),
       1
     )
     expect(error).toMatch(/AssumeRole failed: AccessDenied: .*\(request id [0-9a-f-]+\)/)
-    expect(error).toContain("trust policy")
+    expect(error).toContain('trust policy')
   })
 
   it('passes on the duration limit of the role', async () => {
     const error = expectFailedCleanly(
-      await job.run({ inputs: { ...BASE, 'role-to-assume': MFA_ROLE, 'role-duration-seconds': '7200', 'mfa-serial-number': MFA_DEVICE, 'mfa-token-code': '246810' } }),
+      await job.run({
+        inputs: {
+          ...BASE,
+          'role-to-assume': MFA_ROLE,
+          'role-duration-seconds': '7200',
+          'mfa-serial-number': MFA_DEVICE,
+          'mfa-token-code': '246810'
+        }
+      }),
       1
     )
     expect(error).toContain('MaxSessionDuration')
@@ -312,20 +405,26 @@ describe('verify-credentials', () => {
     expect(main.exitCode).toBe(0)
     expect(sts.requests.map(r => r.action)).toEqual(['AssumeRole', 'GetCallerIdentity'])
     expect(sts.requests[1].accessKeyId).toBe(lastIssued().accessKeyId)
-    expect(main.stdout).toContain(`Verified: GetCallerIdentity with the new credentials answers ${main.outputs.arn}`)
+    expect(main.stdout).toContain(
+      `Verified: GetCallerIdentity with the new credentials answers ${main.outputs.arn}`
+    )
   })
 
   it('fails and exports nothing when the check is refused', async () => {
     sts.injectFault({ delayMs: 0 }) // AssumeRole answers normally
     sts.injectFault({ status: 403, code: 'AccessDenied', message: 'not today' })
     const result = await job.run({ inputs: { ...BASE, 'verify-credentials': 'true' } })
-    expect(expectFailedCleanly(result, 2)).toContain('GetCallerIdentity failed: AccessDenied: not today')
+    expect(expectFailedCleanly(result, 2)).toContain(
+      'GetCallerIdentity failed: AccessDenied: not today'
+    )
   })
 })
 
 describe('the post step', () => {
   it('leaves the variables alone when cleanup-credentials is false', async () => {
-    const { main, post } = await job.runWithPost({ inputs: { ...BASE, 'cleanup-credentials': 'false' } })
+    const { main, post } = await job.runWithPost({
+      inputs: { ...BASE, 'cleanup-credentials': 'false' }
+    })
     expect(main.exitCode).toBe(0)
     expect(main.state).toEqual({})
     expect(post.env).toEqual({})
@@ -355,7 +454,9 @@ describe('test safety nets', () => {
   it('the loopback guard stops the action from reaching a real AWS endpoint', async () => {
     const main = await job.run({ inputs: BASE, env: { AWS_ENDPOINT_URL_STS: undefined } })
     expect(main.exitCode).toBe(1)
-    expect(main.stderr + main.stdout).toContain('loopback guard: refused a connection to sts.us-east-1.amazonaws.com')
+    expect(main.stderr + main.stdout).toContain(
+      'loopback guard: refused a connection to sts.us-east-1.amazonaws.com'
+    )
     expect(main.env).toEqual({})
   })
 })

@@ -4,7 +4,10 @@ import './loopback-guard.mjs'
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true'
 for (const name of Object.keys(process.env)) {
-  if (name.startsWith('AWS_CONTAINER_CREDENTIALS_') || name === 'AWS_CONTAINER_AUTHORIZATION_TOKEN') {
+  if (
+    name.startsWith('AWS_CONTAINER_CREDENTIALS_') ||
+    name === 'AWS_CONTAINER_AUTHORIZATION_TOKEN'
+  ) {
     delete process.env[name]
   }
 }

@@ -47,7 +47,8 @@ function findDisallowedCharacter(
 ): { char: string; codePoint: string; context: string } | undefined {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    const allowed = code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0xff)
+    const allowed =
+      code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0xff)
     if (!allowed) {
       const point = text.codePointAt(i)!
       return {
@@ -93,6 +94,8 @@ function isValidPrefix(prefix: string): boolean {
   } catch (error) {
     const message = (error as Error).message
     const position = /position (\d+)/.exec(message)
-    return /Unexpected end/.test(message) || (position !== null && Number(position[1]) >= prefix.length)
+    return (
+      /Unexpected end/.test(message) || (position !== null && Number(position[1]) >= prefix.length)
+    )
   }
 }

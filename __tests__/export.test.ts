@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { exportSession, maskCredentials, setIdentityOutputs } = await import('../src/export.js')
+const { exportSession, setIdentityOutputs } = await import('../src/export.js')
+const { maskCredentials } = await import('../src/assume.js')
 const { exportedVariablesToClean } = await import('../src/state.js')
 const { runCleanup } = await import('../src/cleanup.js')
 
@@ -40,7 +41,7 @@ describe('export', () => {
   })
 
   it('masks every credential value', () => {
-    maskCredentials(session.credentials)
+    maskCredentials(session.credentials, core.setSecret)
     expect(core.setSecret.mock.calls.map(c => c[0])).toEqual([
       'ASIAEXAMPLEEXAMPLE01',
       'secret/secret/secret',
@@ -49,7 +50,7 @@ describe('export', () => {
   })
 
   it('saves what it will export before exporting anything', () => {
-    maskCredentials(session.credentials)
+    maskCredentials(session.credentials, core.setSecret)
     exportSession(session, 'eu-west-1', true)
     setIdentityOutputs(session)
     const order = callOrder()

@@ -2,11 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { loadManagedPolicyIndex } from '../src/data.js'
 import { InputError } from '../src/errors.js'
 import { minifyInlinePolicy } from '../src/policy/inline-policy.js'
-import {
-  parseManagedPolicyList,
-  resolveManagedPolicies,
-  splitPolicyList
-} from '../src/policy/managed-policies.js'
+import { splitList } from '../src/list-input.js'
+import { parseManagedPolicyList, resolveManagedPolicies } from '../src/policy/managed-policies.js'
 import { buildSessionPolicy } from '../src/policy/session-policy.js'
 
 const INPUT = 'inline-session-policy'
@@ -182,13 +179,13 @@ describe('resolveManagedPolicies', () => {
   })
 })
 
-describe('splitPolicyList and buildSessionPolicy', () => {
+describe('splitList and buildSessionPolicy', () => {
   it('combines the inline policy and the managed ARNs', () => {
     const policy = buildSessionPolicy(
       {
         partition: 'aws',
         inlinePolicy: { text: '{ "Statement": [] }', input: 'inline-session-policy-file' },
-        managedPolicies: splitPolicyList('ReadOnlyAccess,\n')
+        managedPolicies: splitList('ReadOnlyAccess,\n')
       },
       loadManagedPolicyIndex
     )

@@ -1,5 +1,6 @@
 import { ActionError } from './errors.js'
 import type { StaticKeys } from './settings.js'
+import { OIDC_PERMISSIONS_YAML } from './source.js'
 
 export interface AwsCredentials {
   accessKeyId: string
@@ -30,9 +31,11 @@ export async function loadSourceCredentials(
     return { credentials: await chain(), origin: 'environment' }
   } catch (error) {
     throw new ActionError(
-      'No source credentials to call AssumeRole with: aws-access-key-id and aws-secret-access-key are not set, ' +
-        'and none were found in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ' +
-        `container or instance metadata). Set the two inputs from repository secrets. (${describe(error)})`,
+      'No source credentials to assume the role with: no keys are given, the job cannot request a GitHub ' +
+        'OIDC token, and the environment holds no AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ' +
+        `AWS_PROFILE, container or instance metadata: ${describe(error)}).\n` +
+        `To use GitHub OIDC (recommended), give the job this permission:\n${OIDC_PERMISSIONS_YAML}\n` +
+        'Or set aws-access-key-id and aws-secret-access-key from repository secrets.',
       'No source credentials'
     )
   }

@@ -1,14 +1,15 @@
 import * as core from '@actions/core'
-import type { AwsCredentials } from './credentials.js'
 import { rememberExportedVariables } from './state.js'
 import type { AssumedSession } from './sts.js'
 
-/** Registers every credential value as a secret; must run before any line could show one. */
-export function maskCredentials(credentials: AwsCredentials): void {
-  core.setSecret(credentials.accessKeyId)
-  core.setSecret(credentials.secretAccessKey)
-  if (credentials.sessionToken) core.setSecret(credentials.sessionToken)
-}
+/** The variables an earlier step may have left, which unset-current-credentials blanks. */
+const INHERITED_CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_PROFILE'
+]
 
 /**
  * Makes the session the job's AWS identity for the later steps. The variable names are saved
@@ -33,4 +34,21 @@ export function setIdentityOutputs(session: AssumedSession): void {
   core.setOutput('user-id', session.userId)
   core.setOutput('expiration', session.credentials.expiration.toISOString())
   core.setOutput('session-token-utilization', session.utilization ?? '')
+}
+
+/** For output-credentials: the values are already masked, so the log shows *** where they are used. */
+export function setCredentialOutputs(session: AssumedSession): void {
+  core.setOutput('aws-access-key-id', session.credentials.accessKeyId)
+  core.setOutput('aws-secret-access-key', session.credentials.secretAccessKey)
+  core.setOutput('aws-session-token', session.credentials.sessionToken)
+}
+
+/** unset-current-credentials: this step and the later ones no longer see what earlier steps left. */
+export function unsetInheritedCredentials(): string[] {
+  const blanked = INHERITED_CREDENTIAL_VARIABLES.filter(name => process.env[name])
+  for (const name of blanked) {
+    core.exportVariable(name, '')
+    delete process.env[name]
+  }
+  return blanked
 }

@@ -1,7 +1,14 @@
 import { isAbsolute, resolve } from 'node:path'
 import { isBareRoleName, isRegion, isRoleArn, parseArn, partitionOf } from './arn.js'
 import { InputError } from './errors.js'
-import { splitPolicyList } from './policy/managed-policies.js'
+import { splitList } from './list-input.js'
+import {
+  checkSessionTags,
+  githubContextTags,
+  mergeTags,
+  parseSessionTags,
+  type SessionTag
+} from './session-tags.js'
 import { closestNames } from './suggest.js'
 
 /** Every input declared in action.yml; a test keeps the two in step. */
@@ -21,7 +28,19 @@ export const INPUT_NAMES = [
   'aws-session-token',
   'sts-endpoint',
   'verify-credentials',
-  'cleanup-credentials'
+  'cleanup-credentials',
+  'audience',
+  'web-identity-token-file',
+  'role-chaining',
+  'force-source',
+  'role-session-tags',
+  'transitive-tag-keys',
+  'source-identity',
+  'tag-session-with-github-context',
+  'allowed-account-ids',
+  'output-credentials',
+  'unset-current-credentials',
+  'mask-aws-account-id'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -40,6 +59,10 @@ export interface StaticKeys {
   sessionToken?: string
 }
 
+/** Where the credentials that call STS come from. */
+export const SOURCE_KINDS = ['oidc', 'web-identity-file', 'keys', 'environment'] as const
+export type SourceKind = (typeof SOURCE_KINDS)[number]
+
 export interface Settings {
   region: string
   partition: string
@@ -56,6 +79,22 @@ export interface Settings {
   managedPolicies: string[]
   verifyCredentials: boolean
   cleanupCredentials: boolean
+  /** The audience of the GitHub OIDC token. */
+  audience: string
+  /** Absolute path of a web identity token file. */
+  webIdentityTokenFile?: string
+  roleChaining: boolean
+  forceSource?: SourceKind
+  /** AssumeRole only: tags (explicit and, when asked, the run's context), transitive keys, source identity. */
+  tags: SessionTag[]
+  transitiveTagKeys: string[]
+  sourceIdentity?: string
+  /** Which of the AssumeRole-only inputs were given, to warn about on the web-identity path. */
+  assumeRoleOnlyInputs: InputName[]
+  allowedAccountIds?: string[]
+  outputCredentials: boolean
+  unsetCurrentCredentials: boolean
+  maskAccountId: boolean
 }
 
 const POLICY_INPUTS: readonly string[] = [
@@ -78,7 +117,16 @@ export function parseSettings(
 ): Settings {
   const region = parseRegion(raw['aws-region'], env)
   const partition = partitionOf(region)
-  return {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  const transitiveTagKeys = splitList(raw['transitive-tag-keys'])
+  const tags = mergeTags(
+    parseBoolean('tag-session-with-github-context', raw['tag-session-with-github-context'], false)
+      ? githubContextTags(env)
+      : [],
+    parseSessionTags(raw['role-session-tags'])
+  )
+  checkSessionTags(tags, transitiveTagKeys)
+  const settings: Settings = {
     region,
     partition,
     stsEndpoint: parseEndpoint(raw['sts-endpoint']),
@@ -89,10 +137,134 @@ export function parseSettings(
     externalId: parseExternalId(raw['role-external-id']),
     mfa: parseMfa(raw['mfa-serial-number'], raw['mfa-token-code']),
     inlinePolicy: parseInlinePolicySource(raw, env, readFile),
-    managedPolicies: splitPolicyList(raw['managed-session-policies']),
+    managedPolicies: splitList(raw['managed-session-policies']),
     verifyCredentials: parseBoolean('verify-credentials', raw['verify-credentials'], false),
-    cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true)
+    cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true),
+    audience: raw.audience || 'sts.amazonaws.com',
+    webIdentityTokenFile: raw['web-identity-token-file']
+      ? resolve(workspace, raw['web-identity-token-file'])
+      : undefined,
+    roleChaining: parseBoolean('role-chaining', raw['role-chaining'], false),
+    forceSource: parseForceSource(raw['force-source']),
+    tags,
+    transitiveTagKeys,
+    sourceIdentity: parseSourceIdentity(raw['source-identity']),
+    assumeRoleOnlyInputs: ASSUME_ROLE_ONLY_INPUTS.filter(
+      name => raw[name] !== '' && raw[name] !== 'false'
+    ),
+    allowedAccountIds: parseAccountIds(raw['allowed-account-ids']),
+    outputCredentials: parseBoolean('output-credentials', raw['output-credentials'], false),
+    unsetCurrentCredentials: parseBoolean(
+      'unset-current-credentials',
+      raw['unset-current-credentials'],
+      false
+    ),
+    maskAccountId: parseBoolean('mask-aws-account-id', raw['mask-aws-account-id'], false)
   }
+  checkSourceCombination(settings, raw)
+  return settings
+}
+
+/** Parameters only AssumeRole takes; AssumeRoleWithWebIdentity gets them from the token or not at all. */
+const ASSUME_ROLE_ONLY_INPUTS: readonly InputName[] = [
+  'role-session-tags',
+  'transitive-tag-keys',
+  'source-identity',
+  'tag-session-with-github-context',
+  'role-external-id',
+  'mfa-serial-number'
+]
+
+/** STS caps a session assumed with role credentials at one hour. */
+export const CHAINED_MAX_DURATION_SECONDS = 3600
+
+function checkSourceCombination(settings: Settings, raw: RawInputs): void {
+  if (settings.roleChaining) {
+    if (settings.sourceKeys !== undefined || settings.webIdentityTokenFile !== undefined) {
+      throw new InputError(
+        'role-chaining',
+        'uses the credentials already in the environment, but aws-access-key-id or web-identity-token-file is also set.',
+        'Remove role-chaining, or the other source.'
+      )
+    }
+    if (settings.forceSource !== undefined && settings.forceSource !== 'environment') {
+      throw new InputError(
+        'force-source',
+        `is '${settings.forceSource}', but role-chaining: true assumes from the environment's credentials.`,
+        'Remove one of the two.'
+      )
+    }
+    if (settings.durationSeconds > CHAINED_MAX_DURATION_SECONDS) {
+      throw new InputError(
+        'role-duration-seconds',
+        `is ${settings.durationSeconds}, but STS caps a chained role session (role-chaining: true) at 3600 seconds.`,
+        'Write role-duration-seconds: 3600 or less.'
+      )
+    }
+  }
+  if (settings.forceSource === 'keys' && settings.sourceKeys === undefined) {
+    throw new InputError(
+      'force-source',
+      "is 'keys', but aws-access-key-id and aws-secret-access-key are not set.",
+      'Set both inputs, or choose another source.'
+    )
+  }
+  if (settings.forceSource === 'web-identity-file' && settings.webIdentityTokenFile === undefined) {
+    throw new InputError(
+      'force-source',
+      "is 'web-identity-file', but web-identity-token-file is not set.",
+      'Set web-identity-token-file to the token path, or choose another source.'
+    )
+  }
+  if (raw.audience !== '' && !/^[\x21-\x7e]{1,255}$/.test(raw.audience)) {
+    throw new InputError(
+      'audience',
+      `'${raw.audience}' is not a valid audience.`,
+      'Write e.g. sts.amazonaws.com.'
+    )
+  }
+}
+
+function parseForceSource(value: string): SourceKind | undefined {
+  if (value === '') return undefined
+  if ((SOURCE_KINDS as readonly string[]).includes(value)) return value as SourceKind
+  throw new InputError(
+    'force-source',
+    `'${value}' is not a source.`,
+    `Write one of ${SOURCE_KINDS.join(', ')}, or leave it empty to choose automatically.`
+  )
+}
+
+function parseSourceIdentity(value: string): string | undefined {
+  if (value === '') return undefined
+  if (
+    value.length < 2 ||
+    value.length > 64 ||
+    !SESSION_NAME_CHARS.test(value) ||
+    value.toLowerCase().startsWith('aws:')
+  ) {
+    throw new InputError(
+      'source-identity',
+      'must be 2 to 64 letters, digits and + = , . @ _ -, not starting with aws:.',
+      `Write e.g. '${sanitizeSessionName(value) || 'release-bot'}'.`
+    )
+  }
+  return value
+}
+
+function parseAccountIds(value: string): string[] | undefined {
+  const ids = splitList(value)
+  if (ids.length === 0) return undefined
+  for (const id of ids) {
+    if (!/^\d{12}$/.test(id)) {
+      throw new InputError(
+        'allowed-account-ids',
+        `'${id}' is not an AWS account id.`,
+        'Write 12-digit account ids, one a line or comma-separated.'
+      )
+    }
+  }
+  return ids
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ActionError } from './errors.js'
 
 export interface StsCallContext {
-  action: 'AssumeRole' | 'GetCallerIdentity'
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity'
   roleArn?: string
   sourceArn?: string
 }

@@ -1,17 +1,21 @@
 import {
   AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
   STSClient,
-  type AssumeRoleCommandInput
+  type AssumeRoleCommandInput,
+  type AssumeRoleResponse
 } from '@aws-sdk/client-sts'
 import { accountOf } from './arn.js'
 import type { AwsCredentials } from './credentials.js'
+import type { SessionTag } from './session-tags.js'
 import { explainStsError } from './sts-errors.js'
 
 export interface StsClientOptions {
   region: string
   endpoint?: string
-  credentials: AwsCredentials
+  /** None for AssumeRoleWithWebIdentity, which is sent unsigned. */
+  credentials?: AwsCredentials
   userAgent?: string
 }
 
@@ -20,21 +24,28 @@ export function createStsClient(options: StsClientOptions): STSClient {
   return new STSClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    credentials: options.credentials,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     customUserAgent: options.userAgent,
     // A credentials step sits on every job's critical path: never wait on a dead connection.
     requestHandler: { connectionTimeout: 5000, requestTimeout: 30000, throwOnRequestTimeout: true }
   })
 }
 
-export interface AssumeRoleRequest {
+/** What both AssumeRole and AssumeRoleWithWebIdentity take. */
+export interface RoleRequest {
   roleArn: string
   roleSessionName: string
   durationSeconds: number
-  externalId?: string
-  mfa?: { serialNumber: string; tokenCode: string }
   policy?: string
   policyArns: string[]
+}
+
+export interface AssumeRoleRequest extends RoleRequest {
+  externalId?: string
+  mfa?: { serialNumber: string; tokenCode: string }
+  tags?: SessionTag[]
+  transitiveTagKeys?: string[]
+  sourceIdentity?: string
 }
 
 export interface Identity {
@@ -47,26 +58,26 @@ export interface AssumedSession extends Identity {
   credentials: Required<AwsCredentials>
   /** Percent of the packed-policy space the session policies and tags use, when STS reports it. */
   utilization?: number
+  /** For a web identity: who the token named, for whom, and who issued it. */
+  webIdentity?: { subject?: string; audience?: string; provider?: string }
 }
 
-/**
- * Calls AssumeRole. The identity comes from the response itself (an assumed-role session's
- * caller identity is exactly its AssumedRoleUser), so no second request is needed to report it.
- */
+/** Calls AssumeRole with the source credentials the client was built with. */
 export async function assumeRole(
   client: STSClient,
   request: AssumeRoleRequest,
   sourceArn?: string
 ): Promise<AssumedSession> {
   const input: AssumeRoleCommandInput = {
-    RoleArn: request.roleArn,
-    RoleSessionName: request.roleSessionName,
-    DurationSeconds: request.durationSeconds,
+    ...roleParameters(request),
     ExternalId: request.externalId,
     SerialNumber: request.mfa?.serialNumber,
     TokenCode: request.mfa?.tokenCode,
-    Policy: request.policy,
-    PolicyArns: request.policyArns.length > 0 ? request.policyArns.map(arn => ({ arn })) : undefined
+    Tags: request.tags?.length
+      ? request.tags.map(t => ({ Key: t.key, Value: t.value }))
+      : undefined,
+    TransitiveTagKeys: request.transitiveTagKeys?.length ? request.transitiveTagKeys : undefined,
+    SourceIdentity: request.sourceIdentity
   }
   let output
   try {
@@ -74,6 +85,58 @@ export async function assumeRole(
   } catch (error) {
     throw explainStsError(error, { action: 'AssumeRole', roleArn: request.roleArn, sourceArn })
   }
+  return toSession(output, 'AssumeRole', request.roleArn)
+}
+
+/** AssumeRoleWithWebIdentity, sent unsigned: the token is the credential. */
+export async function assumeRoleWithWebIdentity(
+  client: STSClient,
+  request: RoleRequest,
+  webIdentityToken: string
+): Promise<AssumedSession> {
+  let output
+  try {
+    output = await client.send(
+      new AssumeRoleWithWebIdentityCommand({
+        ...roleParameters(request),
+        WebIdentityToken: webIdentityToken
+      })
+    )
+  } catch (error) {
+    throw explainStsError(error, { action: 'AssumeRoleWithWebIdentity', roleArn: request.roleArn })
+  }
+  return {
+    ...toSession(output, 'AssumeRoleWithWebIdentity', request.roleArn),
+    webIdentity: {
+      subject: output.SubjectFromWebIdentityToken,
+      audience: output.Audience,
+      provider: output.Provider
+    }
+  }
+}
+
+function roleParameters(request: RoleRequest) {
+  return {
+    RoleArn: request.roleArn,
+    RoleSessionName: request.roleSessionName,
+    DurationSeconds: request.durationSeconds,
+    Policy: request.policy,
+    PolicyArns: request.policyArns.length > 0 ? request.policyArns.map(arn => ({ arn })) : undefined
+  }
+}
+
+/**
+ * The identity comes from the response itself (an assumed-role session's caller identity is
+ * exactly its AssumedRoleUser), so no second request is needed to report it.
+ */
+function toSession(
+  output: Pick<
+    AssumeRoleResponse,
+    'Credentials' | 'AssumedRoleUser' | 'SessionTokenUtilization' | 'PackedPolicySize'
+  >,
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity',
+  roleArn: string
+): AssumedSession {
   const credentials = output.Credentials
   const user = output.AssumedRoleUser
   if (
@@ -84,9 +147,9 @@ export async function assumeRole(
     !user?.Arn ||
     !user.AssumedRoleId
   ) {
-    throw explainStsError(new Error('the AssumeRole response has no credentials'), {
-      action: 'AssumeRole',
-      roleArn: request.roleArn
+    throw explainStsError(new Error(`the ${action} response has no credentials`), {
+      action,
+      roleArn
     })
   }
   return {

@@ -321,7 +321,9 @@ describe('source credentials from the environment', () => {
       }
     })
     expect(main.exitCode).toBe(0)
-    expect(main.stdout).toContain('Source credentials: the credentials already in the environment')
+    expect(main.stdout).toContain(
+      'Source credentials: credentials already in the environment (AssumeRole), because no keys or token file are given and the job cannot request a GitHub OIDC token.'
+    )
     expect(sts.requests[0].accessKeyId).toBe(DEFAULT_USER.accessKeyId)
     expect(main.env.AWS_REGION).toBe('eu-west-1')
   })

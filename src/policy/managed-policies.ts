@@ -69,14 +69,6 @@ export function resolveManagedPolicies(
   return { arns, warnings }
 }
 
-/** Splits the input: one per line or comma-separated, blank entries ignored. */
-export function splitPolicyList(value: string): string[] {
-  return value
-    .split(/[\n,]/)
-    .map(entry => entry.trim())
-    .filter(entry => entry !== '')
-}
-
 function lookUpShortName(entry: string, index: ManagedPolicyIndex): string {
   const key = entry.toLowerCase()
   const exact = index.byPath.get(key)

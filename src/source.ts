@@ -1,0 +1,72 @@
+import { InputError } from './errors.js'
+import type { Settings, SourceKind } from './settings.js'
+
+export interface SourceChoice {
+  kind: SourceKind
+  /** One line for the log: why this source, never a value. */
+  reason: string
+}
+
+/** The YAML that lets a job request a GitHub OIDC token, shown whenever it is missing. */
+export const OIDC_PERMISSIONS_YAML = `permissions:
+  id-token: write   # lets this job request a GitHub OIDC token
+  contents: read`
+
+/**
+ * Which credentials call STS. In order: what force-source says; role chaining (the environment's
+ * credentials); static keys; a web identity token file; the job's GitHub OIDC token when the job
+ * may request one; else whatever the SDK's default chain finds in the environment.
+ */
+export function chooseSource(
+  settings: Pick<Settings, 'forceSource' | 'roleChaining' | 'sourceKeys' | 'webIdentityTokenFile'>,
+  env: Record<string, string | undefined>
+): SourceChoice {
+  const oidcAvailable = Boolean(
+    env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  )
+  if (settings.forceSource !== undefined) {
+    if (settings.forceSource === 'oidc' && !oidcAvailable) {
+      throw new InputError(
+        'force-source',
+        "is 'oidc', but this job cannot request a GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set).",
+        `Give the job this permission:\n${OIDC_PERMISSIONS_YAML}`
+      )
+    }
+    return { kind: settings.forceSource, reason: `force-source: ${settings.forceSource}` }
+  }
+  if (settings.roleChaining) {
+    return {
+      kind: 'environment',
+      reason: 'role-chaining: true, so the credentials already in the environment assume the role'
+    }
+  }
+  if (settings.sourceKeys !== undefined) {
+    return { kind: 'keys', reason: 'aws-access-key-id and aws-secret-access-key are set' }
+  }
+  if (settings.webIdentityTokenFile !== undefined) {
+    return { kind: 'web-identity-file', reason: 'web-identity-token-file is set' }
+  }
+  if (oidcAvailable) {
+    return {
+      kind: 'oidc',
+      reason: 'no keys are given and the job may request a GitHub OIDC token (id-token: write)'
+    }
+  }
+  return {
+    kind: 'environment',
+    reason: 'no keys or token file are given and the job cannot request a GitHub OIDC token'
+  }
+}
+
+export function describeSource(kind: SourceKind): string {
+  switch (kind) {
+    case 'oidc':
+      return 'GitHub OIDC (AssumeRoleWithWebIdentity)'
+    case 'web-identity-file':
+      return 'web identity token file (AssumeRoleWithWebIdentity)'
+    case 'keys':
+      return 'static keys from the inputs (AssumeRole)'
+    case 'environment':
+      return 'credentials already in the environment (AssumeRole)'
+  }
+}

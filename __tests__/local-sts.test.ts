@@ -8,7 +8,9 @@ import {
   STSClient,
   AssumeRoleCommand,
   GetCallerIdentityCommand,
+  GetScopedCredentialsCommand,
   type AssumeRoleCommandInput,
+  type GetScopedCredentialsCommandInput,
   type STSClientConfig
 } from '@aws-sdk/client-sts'
 import {
@@ -38,7 +40,9 @@ type SdkError = {
 // Modeled STS errors surface under their shape name; everything else under the wire code.
 const SDK_NAMES: Record<string, string> = {
   MalformedPolicyDocument: 'MalformedPolicyDocumentException',
-  PackedPolicyTooLarge: 'PackedPolicyTooLargeException'
+  PackedPolicyTooLarge: 'PackedPolicyTooLargeException',
+  // The model's wire code for this one has no 'Exception'; the SDK's class name does.
+  InsufficientSessionLifetime: 'InsufficientSessionLifetimeException'
 }
 
 const clients: STSClient[] = []
@@ -549,6 +553,262 @@ describe('configured roles, trust and MFA', () => {
       'ExpiredToken',
       400
     )
+  })
+})
+
+describe('GetScopedCredentials', () => {
+  let local: LocalSts
+  let clock = Date.parse('2026-11-28T12:00:00.250Z')
+  // One role session for the tests that only need some caller; it outlives every clock step here.
+  let shared: Credentials
+  beforeAll(async () => {
+    local = await startLocalSts({ now: () => new Date(clock) })
+    shared = sessionCredentials(await assume(local, { DurationSeconds: 3600 }))
+  })
+  afterAll(async () => {
+    await local.close()
+  })
+
+  const NARROW = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/a/*' }]
+  })
+  const NARROWER = JSON.stringify({
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/a/b' }]
+  })
+
+  type WireRequest = { headers: Record<string, string>; body: string }
+  function scope(
+    credentials: Credentials,
+    input: GetScopedCredentialsCommandInput,
+    change?: (request: WireRequest) => void
+  ) {
+    const c = client(local, credentials)
+    if (change) {
+      // Ahead of the SDK's own build steps (host header, content length) and of signing, so
+      // what it changes is what gets signed and sent.
+      c.middlewareStack.add(
+        next => async args => {
+          change(args.request as WireRequest)
+          return next(args)
+        },
+        { step: 'build', priority: 'high' }
+      )
+    }
+    return c.send(new GetScopedCredentialsCommand(input))
+  }
+  const identity = (credentials: Credentials) =>
+    client(local, credentials).send(new GetCallerIdentityCommand({}))
+  const roleSession = async (input: Partial<AssumeRoleCommandInput> = {}) => {
+    const out = await assume(local, { DurationSeconds: 3600, ...input })
+    return { out, credentials: sessionCredentials(out) }
+  }
+  const scopedCredentials = (out: Awaited<ReturnType<typeof scope>>): Credentials => ({
+    accessKeyId: out.Credentials!.AccessKeyId!,
+    secretAccessKey: out.Credentials!.SecretAccessKey!,
+    sessionToken: out.Credentials!.SessionToken!
+  })
+
+  it('narrows a role session twice, keeping its identity', async () => {
+    const { out: role, credentials } = await roleSession({
+      Policy: POLICY,
+      SourceIdentity: 'octocat'
+    })
+    const roleArn = role.AssumedRoleUser!.Arn!
+    const roleId = role.AssumedRoleUser!.AssumedRoleId!
+
+    const first = await scope(credentials, {
+      Policy: NARROW,
+      ScopedSessionDescription: 'step 1: read a/'
+    })
+    expect(first).toMatchObject({
+      SessionInfo: { ScopedSessionId: expect.stringMatching(/^SS[A-Z0-9]{20}$/), Arn: roleArn },
+      ScopedPoliciesCount: 1,
+      SourceIdentity: 'octocat',
+      SessionTokenUtilization: packedPolicyPercent(POLICY.length + NARROW.length, 0, 0, true),
+      SessionTokenSize: first.Credentials?.SessionToken?.length
+    })
+    expect(first.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/)
+    expect(first.Credentials?.AccessKeyId).not.toBe(credentials.accessKeyId)
+    // Without DurationSeconds the scoped session ends with its parent.
+    expect(first.Credentials?.Expiration).toEqual(role.Credentials?.Expiration)
+    expect(await identity(scopedCredentials(first))).toMatchObject({
+      Arn: roleArn,
+      UserId: roleId,
+      Account: ACCOUNT
+    })
+    expect(local.requests.at(-2)).toMatchObject({
+      action: 'GetScopedCredentials',
+      params: { Policy: NARROW, ScopedSessionDescription: 'step 1: read a/' },
+      accessKeyId: credentials.accessKeyId,
+      verified: true,
+      status: 200
+    })
+
+    const second = await scope(scopedCredentials(first), { Policy: NARROWER, DurationSeconds: 600 })
+    expect(second).toMatchObject({
+      SessionInfo: { Arn: roleArn },
+      ScopedPoliciesCount: 2,
+      SessionTokenUtilization: packedPolicyPercent(
+        POLICY.length + NARROW.length + NARROWER.length,
+        0,
+        0,
+        true
+      )
+    })
+    expect(second.SessionInfo?.ScopedSessionId).not.toBe(first.SessionInfo?.ScopedSessionId)
+    expect(second.Credentials?.Expiration).toEqual(
+      new Date(Math.floor(clock / 1000) * 1000 + 600_000)
+    )
+    expect(await identity(scopedCredentials(second))).toMatchObject({
+      Arn: roleArn,
+      UserId: roleId
+    })
+
+    expect(local.issued.at(-1)).toMatchObject({
+      accessKeyId: second.Credentials?.AccessKeyId,
+      arn: roleArn,
+      assumedRoleId: roleId,
+      policy: POLICY,
+      sourceIdentity: 'octocat',
+      durationSeconds: 600,
+      scope: {
+        scopedSessionId: second.SessionInfo?.ScopedSessionId,
+        count: 2,
+        policies: [NARROW, NARROWER],
+        parentAccessKeyId: first.Credentials?.AccessKeyId
+      }
+    })
+
+    // Still a role session: it can chain on, under the one-hour chaining cap.
+    const chained = await assume(
+      local,
+      { RoleArn: `arn:aws:iam::${ACCOUNT}:role/next` },
+      scopedCredentials(second)
+    )
+    expect(local.issued.at(-1)?.sourceArn).toBe(roleArn)
+    expect(chained.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/next/ci`)
+  })
+
+  it('counts a duration-only scope as a layer and omits SourceIdentity when there is none', async () => {
+    const out = await scope(shared, { DurationSeconds: 60 })
+    expect(out.ScopedPoliciesCount).toBe(1)
+    expect(out.SourceIdentity).toBeUndefined()
+    expect(out.SessionTokenUtilization).toBe(0)
+    const padded = await scope(scopedCredentials(out), {
+      DurationSeconds: 30,
+      MinimumSessionTokenSize: 3000
+    })
+    expect(padded.ScopedPoliciesCount).toBe(2)
+    expect(padded.Credentials?.SessionToken).toHaveLength(3000)
+    expect(padded.SessionTokenSize).toBe(3000)
+  })
+
+  it('refuses to outlive the calling session', async () => {
+    const { out, credentials } = await roleSession({ DurationSeconds: 900 })
+    clock += 300_000
+    const error = await expectCode(
+      scope(credentials, { Policy: NARROW, DurationSeconds: 601 }),
+      'InsufficientSessionLifetime',
+      400
+    )
+    expect(error.message).toContain('(601)')
+    expect(error.message).toContain('(600 seconds)')
+    const exact = await scope(credentials, { Policy: NARROW, DurationSeconds: 600 })
+    expect(exact.Credentials?.Expiration).toEqual(out.Credentials?.Expiration)
+    // A scope of a scope is bounded by what is left of the scope.
+    await expectCode(
+      scope(scopedCredentials(exact), { DurationSeconds: 601 }),
+      'InsufficientSessionLifetime'
+    )
+    clock += 600_000
+    await expectCode(identity(scopedCredentials(exact)), 'ExpiredToken', 400)
+  })
+
+  it('needs temporary credentials, not long-term user keys', async () => {
+    const error = await expectCode(scope(DEFAULT_USER, { Policy: NARROW }), 'AccessDenied', 403)
+    expect(error.message).toContain(`User: ${DEFAULT_USER.arn} is not authorized`)
+    expect(error.message).toContain('temporary security credentials')
+  })
+
+  const cases: [string, GetScopedCredentialsCommandInput, string][] = [
+    ['neither Policy nor DurationSeconds', {}, 'ValidationError'],
+    ['only a description', { ScopedSessionDescription: 'x' }, 'ValidationError'],
+    ['DurationSeconds 0', { DurationSeconds: 0 }, 'ValidationError'],
+    ['DurationSeconds 129601', { DurationSeconds: 129601 }, 'ValidationError'],
+    ['a 2049-character policy', { Policy: ' '.repeat(2049) }, 'ValidationError'],
+    ['a policy with an emoji', { Policy: '{"Statement":"🔒"}' }, 'ValidationError'],
+    ['a policy that is not JSON', { Policy: 'Allow everything' }, 'MalformedPolicyDocument'],
+    [
+      'a 257-character description',
+      { DurationSeconds: 60, ScopedSessionDescription: 'd'.repeat(257) },
+      'ValidationError'
+    ],
+    [
+      'MinimumSessionTokenSize 4097',
+      { DurationSeconds: 60, MinimumSessionTokenSize: 4097 },
+      'ValidationError'
+    ]
+  ]
+  it.each(cases)('rejects %s', async (_name, input, code) => {
+    await expectCode(scope(shared, input), code, 400)
+    expect(local.requests.at(-1)).toMatchObject({
+      action: 'GetScopedCredentials',
+      status: 400,
+      errorCode: code
+    })
+  })
+
+  it('rejects PolicyArns, which the SDK cannot even send', async () => {
+    const arn = encodeURIComponent('arn:aws:iam::aws:policy/ReadOnlyAccess')
+    const error = await expectCode(
+      scope(shared, { Policy: NARROW }, request => {
+        request.body += `&PolicyArns.member.1.arn=${arn}`
+        if (request.headers['content-length'] !== undefined) {
+          request.headers['content-length'] = String(Buffer.byteLength(request.body))
+        }
+      }),
+      'ValidationError',
+      400
+    )
+    expect(error.message).toContain('PolicyArns')
+    expect(local.requests.at(-1)?.params['PolicyArns.member.1.arn']).toBe(
+      'arn:aws:iam::aws:policy/ReadOnlyAccess'
+    )
+  })
+
+  it('rejects a packed size that the layers together exceed', async () => {
+    const big = (n: number) =>
+      JSON.stringify({
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(n) }]
+      })
+    const { credentials } = await roleSession({ Policy: big(1500) })
+    const once = await scope(credentials, { Policy: big(500) })
+    expect(once.SessionTokenUtilization).toBe(
+      packedPolicyPercent(big(1500).length + big(500).length, 0, 0, true)
+    )
+    await expectCode(
+      scope(scopedCredentials(once), { Policy: big(500) }),
+      'PackedPolicyTooLarge',
+      400
+    )
+  })
+
+  it('is not served by the global endpoint', async () => {
+    const error = await expectCode(
+      scope(shared, { Policy: NARROW }, request => {
+        request.headers.host = 'sts.amazonaws.com'
+      }),
+      'InvalidAction',
+      400
+    )
+    expect(error.message).toContain('global endpoint')
+    expect(local.requests.at(-1)?.headers.host).toBe('sts.amazonaws.com')
+    // A regional name is fine, and the signature covers whatever Host was sent.
+    await scope(shared, { Policy: NARROW }, request => {
+      request.headers.host = 'sts.us-east-1.amazonaws.com'
+    })
+    expect(local.requests.at(-1)).toMatchObject({ verified: true, status: 200 })
   })
 })
 

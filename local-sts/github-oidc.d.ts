@@ -5,7 +5,9 @@ import type { LocalStsIdentityProvider } from './server.js'
  * The claims of a GitHub Actions ID token, in GitHub's order. All values GitHub sends as strings
  * are strings here too (run_id, repository_id, ...); only the times are numbers.
  */
-export interface GitHubOidcClaims {
+// A type alias, not an interface, so it stays assignable to the Record<string, unknown> an
+// identity provider's verify() returns.
+export type GitHubOidcClaims = {
   /** A fresh UUID per token. */
   jti: string
   /**

@@ -187,8 +187,10 @@ export async function startLocalGitHubOidc(options = {}) {
     }
     /** @type {Record<string, unknown>} */
     const ordered = {}
-    for (const name of CLAIM_ORDER) if (name in derived) ordered[name] = derived[/** @type {keyof Claims} */ (name)]
-    return /** @type {Claims} */ (ordered)
+    for (const name of CLAIM_ORDER) {
+      if (name in derived) ordered[name] = derived[/** @type {keyof Claims} */ (name)]
+    }
+    return /** @type {Claims} */ (/** @type {unknown} */ (ordered))
   }
 
   /** @param {Claims} claims */
@@ -271,7 +273,7 @@ export async function startLocalGitHubOidc(options = {}) {
         record.status = 401
         sendJson(res, 401, {
           message: given
-            ? 'Bad credentials: the bearer token is not this job\'s ACTIONS_ID_TOKEN_REQUEST_TOKEN.'
+            ? "Bad credentials: the bearer token is not this job's ACTIONS_ID_TOKEN_REQUEST_TOKEN."
             : 'Requires authentication: send Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>.'
         })
         return

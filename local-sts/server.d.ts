@@ -22,6 +22,36 @@ export interface LocalStsRole {
    * its role ARN. Default: any caller.
    */
   trustedPrincipals?: string[]
+  /**
+   * Trust for AssumeRoleWithWebIdentity, like the Federated statement of a trust policy. A
+   * configured role without it cannot be assumed with a web identity (AccessDenied). Each field
+   * left out matches anything: `issuer` (with or without https://) is the federated principal,
+   * `audiences` the allowed `aud` values (StringEquals), `subjects` StringLike patterns for `sub`
+   * (`*` any run, `?` one character), e.g. 'repo:octo-org/octo-repo:ref:refs/heads/*'.
+   */
+  webIdentity?: WebIdentityTrust
+  /** AssumeRoleWithWebIdentity answers 403 IDPRejectedClaim once the token itself checked out. */
+  rejectClaims?: boolean
+}
+
+export interface WebIdentityTrust {
+  issuer?: string
+  audiences?: string[]
+  subjects?: string[]
+}
+
+/**
+ * An OpenID Connect provider registered in the account (IAM's oidc-provider). `verify` stands
+ * for STS fetching the issuer's JWKS: it checks the signature (and may check expiry; the server
+ * checks `exp` against its own clock as well). A LocalGitHubOidc gives one with `provider()`.
+ */
+export interface LocalStsIdentityProvider {
+  /** Matched against the token's `iss`, ignoring https:// and a trailing slash. */
+  issuer: string
+  /** Registered client ids; a token whose `aud` is none of them is InvalidIdentityToken. */
+  audiences: string[]
+  /** `reason: 'expired'` becomes ExpiredTokenException, any other reason InvalidIdentityToken. */
+  verify(jwt: string): { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string }
 }
 
 export interface LocalStsOptions {
@@ -35,6 +65,11 @@ export interface LocalStsOptions {
   mfaCode?: string
   /** Clock for expirations and expiry checks. Signatures are not checked for clock skew. */
   now?: () => Date
+  /**
+   * OIDC providers AssumeRoleWithWebIdentity accepts tokens from; none by default. Without
+   * `roles`, every role trusts every provider listed here.
+   */
+  identityProviders?: LocalStsIdentityProvider[]
 }
 
 export interface RecordedRequest {
@@ -83,6 +118,29 @@ export interface IssuedCredentials {
   packedPolicySize: number
   /** Bytes of sessionToken; returned as SessionTokenSize. */
   sessionTokenSize: number
+  /**
+   * Sessions from AssumeRoleWithWebIdentity: the token's `sub` and matched `aud`, and the
+   * provider (issuer without https://). Their sourceArn is the account's oidc-provider ARN.
+   */
+  webIdentity?: { subject: string; audience: string; provider: string }
+  /**
+   * Sessions from GetScopedCredentials. Every other field is the caller's (ARN, role id, session
+   * name, policy, tags, source identity, webIdentity), except the keys, expiration,
+   * durationSeconds (its own lifetime) and the token sizes.
+   */
+  scope?: ScopedSessionInfo
+}
+
+export interface ScopedSessionInfo {
+  /** 'SS' + 20 upper-case letters and digits; returned as SessionInfo.ScopedSessionId. */
+  scopedSessionId: string
+  /** Scoping layers so far (1 for a scope of a role session); returned as ScopedPoliciesCount. */
+  count: number
+  /** The inline policies of every layer, outermost first (a layer with only DurationSeconds adds none). */
+  policies: string[]
+  description?: string
+  /** The access key of the session this one was narrowed from. */
+  parentAccessKeyId: string
 }
 
 export type Fault =
@@ -98,13 +156,14 @@ export interface LocalSts {
   port: number
   /** Every request in arrival order, rejected ones included. */
   requests: RecordedRequest[]
-  /** Every successful AssumeRole. */
+  /** Every session minted: AssumeRole, AssumeRoleWithWebIdentity and GetScopedCredentials. */
   issued: IssuedCredentials[]
   /** Queue a fault for the next `times` requests (default 1); consumed one per request, in order. */
   injectFault(fault: Fault, times?: number): void
   /** Delay every response by ms (0 turns it off). */
   setDelay(ms: number): void
   addUser(user: LocalStsUser): void
+  addIdentityProvider(provider: LocalStsIdentityProvider): void
   /** Clears requests, queued faults and the delay; issued credentials stay valid. */
   reset(): void
   /** Stops listening and destroys open sockets, hung requests included. */

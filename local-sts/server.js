@@ -6,13 +6,18 @@ import http from 'node:http'
 import crypto from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { decodeJwt } from './github-oidc.js'
 
 /**
  * @typedef {{ accessKeyId: string, secretAccessKey: string, arn: string }} LocalStsUser
+ * @typedef {{ issuer?: string, audiences?: string[], subjects?: string[] }} WebIdentityTrust
  * @typedef {{ arn: string, maxSessionDuration?: number, requireMfa?: boolean, externalId?: string,
- *   trustedPrincipals?: string[] }} LocalStsRole
+ *   trustedPrincipals?: string[], webIdentity?: WebIdentityTrust, rejectClaims?: boolean }} LocalStsRole
+ * @typedef {{ ok: true, claims: Record<string, unknown> } | { ok: false, reason: string }} IdentityVerification
+ * @typedef {{ issuer: string, audiences: string[], verify: (jwt: string) => IdentityVerification }}
+ *   LocalStsIdentityProvider
  * @typedef {{ port?: number, users?: LocalStsUser[], roles?: LocalStsRole[], mfaCode?: string,
- *   now?: () => Date }} LocalStsOptions
+ *   now?: () => Date, identityProviders?: LocalStsIdentityProvider[] }} LocalStsOptions
  * @typedef {{ action: string, params: Record<string, string>, accessKeyId?: string, signed: boolean,
  *   verified: boolean, headers: Record<string, string | string[] | undefined>, status: number,
  *   errorCode?: string }} RecordedRequest
@@ -21,7 +26,9 @@ import { fileURLToPath } from 'node:url'
  *   arn: string, assumedRoleId: string, roleArn: string, sourceArn: string, sessionName: string,
  *   durationSeconds: number, policy?: string, policyArns: string[], tags: SessionTag[],
  *   transitiveTagKeys: string[], sourceIdentity?: string, packedPolicySize: number,
- *   sessionTokenSize: number }} IssuedCredentials
+ *   sessionTokenSize: number, webIdentity?: { subject: string, audience: string, provider: string },
+ *   scope?: { scopedSessionId: string, count: number, policies: string[], description?: string,
+ *   parentAccessKeyId: string } }} IssuedCredentials
  * @typedef {{ status: number, code?: string, message?: string } | { delayMs: number }
  *   | { drop: true } | { malformed: true } | { hang: true }} Fault
  *
@@ -32,7 +39,8 @@ import { fileURLToPath } from 'node:url'
  *
  * What an action handler gets; handlers return the inner XML of <ActionResult>.
  * @typedef {{ params: URLSearchParams, caller: Caller | undefined, now: Date }} ActionContext
- * @typedef {{ signed: boolean, handle: (ctx: ActionContext) => string }} ActionHandler
+ * @typedef {{ signed: boolean, regionalOnly?: boolean, handle: (ctx: ActionContext) => string }}
+ *   ActionHandler
  */
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
@@ -183,12 +191,12 @@ class Violations {
   }
   /**
    * @param {string} field
-   * @param {string | null} value
+   * @param {string | null | undefined} value undefined for a secret, which is left out of the message
    * @param {string} constraint
    */
   add(field, value, constraint) {
-    const shown = value === null ? 'null' : `'${value}'`
-    this.list.push(`Value ${shown} at '${field}' failed to satisfy constraint: ${constraint}`)
+    const shown = value === undefined ? '' : value === null ? 'null ' : `'${value}' `
+    this.list.push(`Value ${shown}at '${field}' failed to satisfy constraint: ${constraint}`)
   }
   /**
    * Length in code points, as the service counts characters.
@@ -196,14 +204,16 @@ class Violations {
    * @param {string} value
    * @param {number} min
    * @param {number} max
+   * @param {{ sensitive?: boolean }} [options]
    * @returns {boolean} whether it held
    */
-  length(field, value, min, max) {
+  length(field, value, min, max, options = {}) {
     const length = [...value].length
+    const shown = options.sensitive ? undefined : value
     if (length < min)
-      this.add(field, value, `Member must have length greater than or equal to ${min}`)
+      this.add(field, shown, `Member must have length greater than or equal to ${min}`)
     else if (length > max)
-      this.add(field, value, `Member must have length less than or equal to ${max}`)
+      this.add(field, shown, `Member must have length less than or equal to ${max}`)
     else return true
     return false
   }
@@ -317,6 +327,187 @@ function checkPolicyDocument(text) {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the actions that mint sessions share: the same parameters checked by the same rules, the
+// same packed-size accounting and the same credential rendering. One copy, so AssumeRole,
+// AssumeRoleWithWebIdentity and GetScopedCredentials cannot drift apart.
+
+/**
+ * RoleArn, RoleSessionName and DurationSeconds (900-43200, default 3600).
+ * @param {URLSearchParams} params
+ * @param {Violations} v
+ */
+function readRoleParams(params, v) {
+  const roleArn = params.get('RoleArn') ?? undefined
+  if (roleArn === undefined) v.add('roleArn', null, 'Member must not be null')
+  else v.length('roleArn', roleArn, 20, 2048)
+
+  const sessionName = params.get('RoleSessionName') ?? undefined
+  if (sessionName === undefined) v.add('roleSessionName', null, 'Member must not be null')
+  else if (v.length('roleSessionName', sessionName, 2, 64)) {
+    v.pattern('roleSessionName', sessionName, P_SESSION_NAME, '[\\w+=,.@-]*')
+  }
+
+  const durationText = params.get('DurationSeconds') ?? undefined
+  const duration =
+    durationText === undefined
+      ? DEFAULT_MAX_SESSION_DURATION
+      : v.integer('durationSeconds', durationText, 900, 43200)
+  return { roleArn, sessionName, duration }
+}
+
+/**
+ * @param {URLSearchParams} params
+ * @param {Violations} v
+ */
+function readPolicy(params, v) {
+  const policy = params.get('Policy') ?? undefined
+  if (policy !== undefined && v.length('policy', policy, 1, 2048)) {
+    v.pattern('policy', policy, P_POLICY, '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+')
+  }
+  return policy
+}
+
+/**
+ * @param {URLSearchParams} params
+ * @param {Violations} v
+ * @returns {string[]} the well-formed ARNs, in wire order
+ */
+function readPolicyArns(params, v) {
+  /** @type {string[]} */
+  const policyArns = []
+  const arnIndexes = memberIndexes(params, 'PolicyArns.member.')
+  if (arnIndexes.length > 10) {
+    v.add(
+      'policyArns',
+      `[${arnIndexes.map(i => params.get(`PolicyArns.member.${i}.arn`)).join(', ')}]`,
+      'Member must have length less than or equal to 10'
+    )
+  }
+  for (const i of arnIndexes) {
+    const arn = params.get(`PolicyArns.member.${i}.arn`) ?? undefined
+    const field = `policyArns.${i}.member.arn`
+    if (arn === undefined) v.add(field, null, 'Member must not be null')
+    else if (v.length(field, arn, 20, 2048)) {
+      if (!POLICY_ARN.test(arn)) {
+        v.add(
+          field,
+          arn,
+          'Member must be a valid IAM policy ARN (arn:PARTITION:iam::(aws|ACCOUNT):policy/NAME)'
+        )
+      }
+      policyArns.push(arn)
+    }
+  }
+  return policyArns
+}
+
+/**
+ * @param {URLSearchParams} params
+ * @param {Violations} v
+ * @returns {number | undefined} 0 when absent
+ */
+function readMinimumTokenSize(params, v) {
+  const text = params.get('MinimumSessionTokenSize') ?? undefined
+  return text === undefined ? 0 : v.integer('minimumSessionTokenSize', text, 0, 4096)
+}
+
+/**
+ * Called once the length checks passed, so only the shape can be wrong.
+ * @param {string} arn
+ */
+function parseRoleArn(arn) {
+  const match = ROLE_ARN.exec(arn)
+  if (!match) throw validationError('Request ARN is invalid')
+  const [, partition, account, , roleName] = match
+  return { partition, account, roleName }
+}
+
+/**
+ * @param {{ policies: (string | undefined)[], arnCount: number, tags: SessionTag[] }} packed
+ *   every inline policy the session carries (a scoped session carries its parent's too)
+ * @returns {number} the percent, when it fits
+ */
+function packedPercentOrThrow({ policies, arnCount, tags }) {
+  const present = policies.filter(p => p !== undefined)
+  const policyChars = present.reduce((sum, p) => sum + [...p].length, 0)
+  const tagChars = tags.reduce((sum, tag) => sum + [...tag.key].length + [...tag.value].length, 0)
+  const anything = present.length > 0 || arnCount > 0 || tags.length > 0
+  const percent = packedPolicyPercent(policyChars, arnCount, tagChars, anything)
+  if (percent > 100) {
+    throw new StsError(
+      400,
+      'PackedPolicyTooLarge',
+      `Packed policy consumes ${percent}% of allotted space, please use smaller policy for this session.`
+    )
+  }
+  return percent
+}
+
+/**
+ * The token grows with what was packed into it, as real tokens do, and honours the minimum.
+ * @param {number} percent
+ * @param {number} minimumTokenSize
+ */
+function mintSessionToken(percent, minimumTokenSize) {
+  let sessionToken = crypto.randomBytes(270 + 6 * percent).toString('base64')
+  if (minimumTokenSize && sessionToken.length < minimumTokenSize) {
+    const pad = crypto.randomBytes(
+      Math.ceil(((minimumTokenSize - sessionToken.length) * 3) / 4) + 3
+    )
+    sessionToken = (sessionToken + pad.toString('base64').replace(/=/g, '')).slice(
+      0,
+      minimumTokenSize
+    )
+  }
+  return sessionToken
+}
+
+const newAccessKeyId = () => 'ASIA' + randomChars(16, UPPER_ALNUM)
+const newSecretAccessKey = () => randomChars(40, SECRET_ALPHABET)
+
+/** @param {IssuedCredentials} c */
+const credentialsXml = c =>
+  '<Credentials>' +
+  element('AccessKeyId', c.accessKeyId) +
+  element('SecretAccessKey', c.secretAccessKey) +
+  element('SessionToken', c.sessionToken) +
+  element('Expiration', isoSeconds(c.expiration)) +
+  '</Credentials>'
+
+/** @param {IssuedCredentials} c */
+const assumedRoleUserXml = c =>
+  `<AssumedRoleUser>${element('AssumedRoleId', c.assumedRoleId)}${element('Arn', c.arn)}</AssumedRoleUser>`
+
+/** @param {IssuedCredentials} c */
+const tokenUsageXml = c =>
+  element('SessionTokenUtilization', c.packedPolicySize) +
+  element('SessionTokenSize', c.sessionTokenSize)
+
+// IAM keys an OIDC provider by its URL without the scheme (token.actions.githubusercontent.com).
+const providerHost = (/** @type {string} */ issuer) =>
+  issuer.replace(/^https:\/\//i, '').replace(/\/+$/, '')
+
+/**
+ * StringLike semantics: `*` any run of characters, `?` exactly one, case-sensitive.
+ * @param {string} pattern
+ * @param {string} value
+ */
+function stringLike(pattern, value) {
+  const source = [...pattern]
+    .map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${source}$`, 'su').test(value)
+}
+
+const GLOBAL_ENDPOINT_HOST = 'sts.amazonaws.com'
+/** @param {string | undefined} host the Host header, possibly with a port */
+const isGlobalEndpoint = host =>
+  String(host ?? '')
+    .toLowerCase()
+    .replace(/:\d+$/, '')
+    .replace(/\.$/, '') === GLOBAL_ENDPOINT_HOST
 
 // ---------------------------------------------------------------------------------------------
 // SigV4 verification
@@ -449,6 +640,8 @@ export async function startLocalSts(options = {}) {
     })
   }
   for (const user of options.users ?? [DEFAULT_USER]) addUser(user)
+  /** @type {LocalStsIdentityProvider[]} */
+  const identityProviders = [...(options.identityProviders ?? [])]
 
   /** @type {RecordedRequest[]} */
   const requests = []
@@ -608,58 +801,65 @@ export async function startLocalSts(options = {}) {
     return candidates.some(candidate => role.trustedPrincipals?.includes(candidate))
   }
 
+  /**
+   * Makes a minted session's keys valid for signing later requests.
+   * @param {IssuedCredentials} credentials
+   * @param {string} account
+   * @param {string} partition
+   */
+  function register(credentials, account, partition) {
+    issued.push(credentials)
+    keys.set(credentials.accessKeyId, {
+      secretAccessKey: credentials.secretAccessKey,
+      caller: { kind: 'session', issued: credentials, account, partition }
+    })
+  }
+
+  /**
+   * A role session, as AssumeRole and AssumeRoleWithWebIdentity both mint it.
+   * @param {{ arn: string, session: string, seconds: number, at: Date, sourceArn: string,
+   *   policy: string | undefined, policyArns: string[], tags: SessionTag[],
+   *   transitiveTagKeys: string[], sourceIdentity: string | undefined, percent: number,
+   *   minimumTokenSize: number, webIdentity?: IssuedCredentials['webIdentity'] }} spec
+   */
+  function mintRoleSession(spec) {
+    const { partition, account, roleName } = parseRoleArn(spec.arn)
+    const sessionToken = mintSessionToken(spec.percent, spec.minimumTokenSize)
+    const startSeconds = Math.floor(spec.at.getTime() / 1000)
+    /** @type {IssuedCredentials} */
+    const credentials = {
+      accessKeyId: newAccessKeyId(),
+      secretAccessKey: newSecretAccessKey(),
+      sessionToken,
+      expiration: new Date((startSeconds + spec.seconds) * 1000),
+      arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${spec.session}`,
+      assumedRoleId: `${stableId('AROA', spec.arn)}:${spec.session}`,
+      roleArn: spec.arn,
+      sourceArn: spec.sourceArn,
+      sessionName: spec.session,
+      durationSeconds: spec.seconds,
+      policy: spec.policy,
+      policyArns: spec.policyArns,
+      tags: spec.tags,
+      transitiveTagKeys: spec.transitiveTagKeys,
+      sourceIdentity: spec.sourceIdentity,
+      packedPolicySize: spec.percent,
+      sessionTokenSize: Buffer.byteLength(sessionToken),
+      ...(spec.webIdentity ? { webIdentity: spec.webIdentity } : {})
+    }
+    register(credentials, account, partition)
+    return credentials
+  }
+
   /** @type {ActionHandler['handle']} */
   function assumeRole({ params, caller, now: at }) {
     if (!caller) throw new Error('AssumeRole is a signed action')
     const get = (/** @type {string} */ name) => params.get(name) ?? undefined
     const v = new Violations()
 
-    const roleArn = get('RoleArn')
-    if (roleArn === undefined) v.add('roleArn', null, 'Member must not be null')
-    else v.length('roleArn', roleArn, 20, 2048)
-
-    const sessionName = get('RoleSessionName')
-    if (sessionName === undefined) v.add('roleSessionName', null, 'Member must not be null')
-    else if (v.length('roleSessionName', sessionName, 2, 64)) {
-      v.pattern('roleSessionName', sessionName, P_SESSION_NAME, '[\\w+=,.@-]*')
-    }
-
-    const durationText = get('DurationSeconds')
-    const duration =
-      durationText === undefined
-        ? DEFAULT_MAX_SESSION_DURATION
-        : v.integer('durationSeconds', durationText, 900, 43200)
-
-    const policy = get('Policy')
-    if (policy !== undefined && v.length('policy', policy, 1, 2048)) {
-      v.pattern('policy', policy, P_POLICY, '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+')
-    }
-
-    /** @type {string[]} */
-    const policyArns = []
-    const arnIndexes = memberIndexes(params, 'PolicyArns.member.')
-    if (arnIndexes.length > 10) {
-      v.add(
-        'policyArns',
-        `[${arnIndexes.map(i => get(`PolicyArns.member.${i}.arn`)).join(', ')}]`,
-        'Member must have length less than or equal to 10'
-      )
-    }
-    for (const i of arnIndexes) {
-      const arn = get(`PolicyArns.member.${i}.arn`)
-      const field = `policyArns.${i}.member.arn`
-      if (arn === undefined) v.add(field, null, 'Member must not be null')
-      else if (v.length(field, arn, 20, 2048)) {
-        if (!POLICY_ARN.test(arn)) {
-          v.add(
-            field,
-            arn,
-            'Member must be a valid IAM policy ARN (arn:PARTITION:iam::(aws|ACCOUNT):policy/NAME)'
-          )
-        }
-        policyArns.push(arn)
-      }
-    }
+    const { roleArn, sessionName, duration } = readRoleParams(params, v)
+    const policy = readPolicy(params, v)
+    const policyArns = readPolicyArns(params, v)
 
     /** @type {SessionTag[]} */
     const tags = []
@@ -734,19 +934,14 @@ export async function startLocalSts(options = {}) {
     if (sourceIdentity !== undefined && v.length('sourceIdentity', sourceIdentity, 2, 64)) {
       v.pattern('sourceIdentity', sourceIdentity, P_SESSION_NAME, '[\\w+=,.@-]*')
     }
-    const minimumTokenText = get('MinimumSessionTokenSize')
-    const minimumTokenSize =
-      minimumTokenText === undefined
-        ? 0
-        : v.integer('minimumSessionTokenSize', minimumTokenText, 0, 4096)
+    const minimumTokenSize = readMinimumTokenSize(params, v)
     v.throwIfAny()
     // After throwIfAny these are known to be present and valid.
     const arn = /** @type {string} */ (roleArn)
     const session = /** @type {string} */ (sessionName)
     const seconds = /** @type {number} */ (duration)
 
-    const roleMatch = ROLE_ARN.exec(arn)
-    if (!roleMatch) throw validationError('Request ARN is invalid')
+    parseRoleArn(arn)
     if ((serialNumber === undefined) !== (tokenCode === undefined)) {
       throw validationError(
         'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.'
@@ -793,74 +988,255 @@ export async function startLocalSts(options = {}) {
       )
     }
 
-    const tagChars = tags.reduce((sum, tag) => sum + [...tag.key].length + [...tag.value].length, 0)
-    const anything = policy !== undefined || policyArns.length > 0 || tags.length > 0
-    const percent = packedPolicyPercent(
-      policy ? [...policy].length : 0,
-      policyArns.length,
-      tagChars,
-      anything
-    )
-    if (percent > 100) {
-      throw new StsError(
-        400,
-        'PackedPolicyTooLarge',
-        `Packed policy consumes ${percent}% of allotted space, please use smaller policy for this session.`
-      )
-    }
-
-    // The token grows with what was packed into it, as real tokens do, and honours the minimum.
-    let sessionToken = crypto.randomBytes(270 + 6 * percent).toString('base64')
-    if (minimumTokenSize && sessionToken.length < minimumTokenSize) {
-      const pad = crypto.randomBytes(
-        Math.ceil(((minimumTokenSize - sessionToken.length) * 3) / 4) + 3
-      )
-      sessionToken = (sessionToken + pad.toString('base64').replace(/=/g, '')).slice(
-        0,
-        minimumTokenSize
-      )
-    }
-    const [, partition, account, , roleName] = roleMatch
-    const assumedRoleId = `${stableId('AROA', arn)}:${session}`
-    const startSeconds = Math.floor(at.getTime() / 1000)
-    /** @type {IssuedCredentials} */
-    const credentials = {
-      accessKeyId: 'ASIA' + randomChars(16, UPPER_ALNUM),
-      secretAccessKey: randomChars(40, SECRET_ALPHABET),
-      sessionToken,
-      expiration: new Date((startSeconds + seconds) * 1000),
-      arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${session}`,
-      assumedRoleId,
-      roleArn: arn,
+    const percent = packedPercentOrThrow({ policies: [policy], arnCount: policyArns.length, tags })
+    const credentials = mintRoleSession({
+      arn,
+      session,
+      seconds,
+      at,
       sourceArn: callerArn(caller),
-      sessionName: session,
-      durationSeconds: seconds,
       policy,
       policyArns,
       tags,
       transitiveTagKeys,
       sourceIdentity,
-      packedPolicySize: percent,
-      sessionTokenSize: Buffer.byteLength(sessionToken)
-    }
-    issued.push(credentials)
-    keys.set(credentials.accessKeyId, {
-      secretAccessKey: credentials.secretAccessKey,
-      caller: { kind: 'session', issued: credentials, account, partition }
+      percent,
+      minimumTokenSize: /** @type {number} */ (minimumTokenSize)
     })
-
     return (
-      `<AssumedRoleUser>${element('AssumedRoleId', assumedRoleId)}${element('Arn', credentials.arn)}</AssumedRoleUser>` +
-      '<Credentials>' +
-      element('AccessKeyId', credentials.accessKeyId) +
-      element('SecretAccessKey', credentials.secretAccessKey) +
-      element('SessionToken', credentials.sessionToken) +
-      element('Expiration', isoSeconds(credentials.expiration)) +
-      '</Credentials>' +
+      assumedRoleUserXml(credentials) +
+      credentialsXml(credentials) +
       element('PackedPolicySize', percent) +
       (sourceIdentity !== undefined ? element('SourceIdentity', sourceIdentity) : '') +
-      element('SessionTokenUtilization', percent) +
-      element('SessionTokenSize', credentials.sessionTokenSize)
+      tokenUsageXml(credentials)
+    )
+  }
+
+  const invalidIdentityToken = (/** @type {string} */ message) =>
+    new StsError(400, 'InvalidIdentityToken', message)
+
+  /**
+   * Checks a web identity token the way STS does before it looks at any role: it must parse,
+   * come from a registered provider, carry that provider's signature, be unexpired by this
+   * server's clock, and name one of the provider's registered audiences.
+   * @param {string} jwt
+   * @param {Date} at
+   */
+  function verifyWebIdentity(jwt, at) {
+    const decoded = decodeJwt(jwt)
+    if (!decoded) {
+      throw invalidIdentityToken(
+        'The web identity token is not a valid JWT: expected three base64url-encoded parts.'
+      )
+    }
+    const issuer = decoded.payload.iss
+    if (typeof issuer !== 'string' || issuer === '') {
+      throw invalidIdentityToken('The web identity token has no issuer (iss) claim.')
+    }
+    const provider = identityProviders.find(p => providerHost(p.issuer) === providerHost(issuer))
+    if (!provider) {
+      throw invalidIdentityToken(`No OpenIDConnect provider found in your account for ${issuer}`)
+    }
+    const nowSeconds = Math.floor(at.getTime() / 1000)
+    // Real STS runs the two numbers together ("date/time1700000000"); kept, since callers may
+    // have learnt to parse exactly that.
+    const expired = (/** @type {unknown} */ exp) =>
+      new StsError(
+        400,
+        'ExpiredTokenException',
+        `Token expired: current date/time ${nowSeconds} must be before the expiration date/time${String(exp)}`
+      )
+    const result = provider.verify(jwt)
+    if (!result.ok) {
+      if (result.reason === 'expired') throw expired(decoded.payload.exp)
+      if (result.reason === 'signature') {
+        throw invalidIdentityToken(
+          'The signature of the web identity token could not be verified with the keys of its OpenID Connect provider.'
+        )
+      }
+      throw invalidIdentityToken(`The web identity token was rejected (${result.reason}).`)
+    }
+    const claims = result.claims
+    // The provider's own verifier may run on another clock, or not check expiry at all.
+    if (typeof claims.exp !== 'number') {
+      throw invalidIdentityToken('The web identity token has no expiration (exp) claim.')
+    }
+    if (nowSeconds >= claims.exp) throw expired(claims.exp)
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+    const audience = audiences.find(
+      aud => typeof aud === 'string' && provider.audiences.includes(aud)
+    )
+    if (audience === undefined) throw invalidIdentityToken('Incorrect token audience')
+    const subject = claims.sub
+    if (typeof subject !== 'string' || subject === '') {
+      throw invalidIdentityToken('The web identity token has no subject (sub) claim.')
+    }
+    return { issuer, audience: /** @type {string} */ (audience), subject }
+  }
+
+  /** @type {ActionHandler['handle']} */
+  function assumeRoleWithWebIdentity({ params, now: at }) {
+    const v = new Violations()
+    const { roleArn, sessionName, duration } = readRoleParams(params, v)
+    const token = params.get('WebIdentityToken') ?? undefined
+    // The token is the credential: never echo it into a message that ends up in logs.
+    if (token === undefined) v.add('webIdentityToken', null, 'Member must not be null')
+    else v.length('webIdentityToken', token, 4, 20000, { sensitive: true })
+    const providerId = params.get('ProviderId') ?? undefined
+    if (providerId !== undefined) v.length('providerId', providerId, 4, 2048)
+    const policy = readPolicy(params, v)
+    const policyArns = readPolicyArns(params, v)
+    const minimumTokenSize = readMinimumTokenSize(params, v)
+    v.throwIfAny()
+    const arn = /** @type {string} */ (roleArn)
+    const session = /** @type {string} */ (sessionName)
+    const seconds = /** @type {number} */ (duration)
+    const { partition, account } = parseRoleArn(arn)
+    if (policy !== undefined) checkPolicyDocument(policy)
+
+    const { issuer, audience, subject } = verifyWebIdentity(/** @type {string} */ (token), at)
+
+    // Without configured roles every role trusts every registered provider, as every role
+    // trusts every caller for AssumeRole; with them, a role needs a webIdentity trust.
+    /** @type {LocalStsRole | undefined} */
+    const role = roles ? roles.get(arn) : { arn, webIdentity: {} }
+    if (role?.rejectClaims) {
+      throw new StsError(
+        403,
+        'IDPRejectedClaim',
+        'Claims in the web identity token were rejected by the identity provider'
+      )
+    }
+    const trust = role?.webIdentity
+    const trusted =
+      role !== undefined &&
+      trust !== undefined &&
+      (trust.issuer === undefined || providerHost(trust.issuer) === providerHost(issuer)) &&
+      (trust.audiences === undefined || trust.audiences.includes(audience)) &&
+      (trust.subjects === undefined || trust.subjects.some(p => stringLike(p, subject)))
+    if (!role || !trusted) {
+      throw accessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity')
+    }
+    if (seconds > (role.maxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION)) {
+      throw validationError(
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'
+      )
+    }
+
+    const provider = providerHost(issuer)
+    const percent = packedPercentOrThrow({
+      policies: [policy],
+      arnCount: policyArns.length,
+      tags: []
+    })
+    const credentials = mintRoleSession({
+      arn,
+      session,
+      seconds,
+      at,
+      // What CloudTrail names as the principal of a web identity federation.
+      sourceArn: `arn:${partition}:iam::${account}:oidc-provider/${provider}`,
+      policy,
+      policyArns,
+      tags: [],
+      transitiveTagKeys: [],
+      sourceIdentity: undefined,
+      percent,
+      minimumTokenSize: /** @type {number} */ (minimumTokenSize),
+      webIdentity: { subject, audience, provider }
+    })
+    return (
+      credentialsXml(credentials) +
+      element('SubjectFromWebIdentityToken', subject) +
+      assumedRoleUserXml(credentials) +
+      element('PackedPolicySize', percent) +
+      element('Provider', provider) +
+      element('Audience', audience) +
+      tokenUsageXml(credentials)
+    )
+  }
+
+  /** @type {ActionHandler['handle']} */
+  function getScopedCredentials({ params, caller, now: at }) {
+    if (!caller) throw new Error('GetScopedCredentials is a signed action')
+    const v = new Violations()
+    const policy = readPolicy(params, v)
+    const durationText = params.get('DurationSeconds') ?? undefined
+    const duration =
+      durationText === undefined ? undefined : v.integer('durationSeconds', durationText, 1, 129600)
+    const description = params.get('ScopedSessionDescription') ?? undefined
+    if (description !== undefined) v.length('scopedSessionDescription', description, 0, 256)
+    const minimumTokenSize = readMinimumTokenSize(params, v)
+    v.throwIfAny()
+    if (memberIndexes(params, 'PolicyArns.member.').length > 0) {
+      throw validationError(
+        'GetScopedCredentials does not accept PolicyArns; pass the permissions as an inline Policy.'
+      )
+    }
+    if (policy === undefined && durationText === undefined) {
+      throw validationError('At least one of Policy or DurationSeconds must be specified.')
+    }
+    if (policy !== undefined) checkPolicyDocument(policy)
+    if (caller.kind !== 'session') {
+      throw accessDenied(
+        `User: ${callerArn(caller)} is not authorized to perform: sts:GetScopedCredentials. ` +
+          'Scoped credentials can only be derived from temporary security credentials (an assumed-role or federated session), ' +
+          'not from IAM user or root access keys; call GetSessionToken or AssumeRole first.'
+      )
+    }
+
+    const parent = caller.issued
+    const startSeconds = Math.floor(at.getTime() / 1000)
+    const remaining = Math.floor(parent.expiration.getTime() / 1000) - startSeconds
+    if (duration !== undefined && duration > remaining) {
+      throw new StsError(
+        400,
+        // The wire code the STS model gives this error; the SDK names it ...Exception.
+        'InsufficientSessionLifetime',
+        `The requested DurationSeconds (${duration}) exceeds the remaining lifetime of the calling session (${remaining} seconds). ` +
+          'Request a shorter duration, or omit DurationSeconds to inherit the session expiration.'
+      )
+    }
+
+    // Every layer stays in the token, so each scope adds to the packed size of the one before.
+    const scopePolicies = [...(parent.scope?.policies ?? [])]
+    if (policy !== undefined) scopePolicies.push(policy)
+    const count = (parent.scope?.count ?? 0) + 1
+    const percent = packedPercentOrThrow({
+      policies: [parent.policy, ...scopePolicies],
+      arnCount: parent.policyArns.length,
+      tags: parent.tags
+    })
+    const sessionToken = mintSessionToken(percent, /** @type {number} */ (minimumTokenSize))
+    const expiration =
+      duration === undefined ? parent.expiration : new Date((startSeconds + duration) * 1000)
+    const scopedSessionId = 'SS' + randomChars(20, UPPER_ALNUM)
+    /** @type {IssuedCredentials} */
+    const credentials = {
+      // The identity (ARN, role id, session name, source identity) is the caller's own.
+      ...parent,
+      accessKeyId: newAccessKeyId(),
+      secretAccessKey: newSecretAccessKey(),
+      sessionToken,
+      expiration,
+      durationSeconds: Math.round(expiration.getTime() / 1000) - startSeconds,
+      packedPolicySize: percent,
+      sessionTokenSize: Buffer.byteLength(sessionToken),
+      scope: {
+        scopedSessionId,
+        count,
+        policies: scopePolicies,
+        description,
+        parentAccessKeyId: parent.accessKeyId
+      }
+    }
+    register(credentials, caller.account, caller.partition)
+    return (
+      credentialsXml(credentials) +
+      `<SessionInfo>${element('ScopedSessionId', scopedSessionId)}${element('Arn', parent.arn)}</SessionInfo>` +
+      tokenUsageXml(credentials) +
+      element('ScopedPoliciesCount', count) +
+      (parent.sourceIdentity !== undefined ? element('SourceIdentity', parent.sourceIdentity) : '')
     )
   }
 
@@ -878,11 +1254,13 @@ export async function startLocalSts(options = {}) {
     )
   }
 
-  // One entry per action; unsigned actions (AssumeRoleWithWebIdentity) set signed: false.
+  // One entry per action. The token is AssumeRoleWithWebIdentity's credential, so it is unsigned.
   /** @type {Record<string, ActionHandler>} */
   const actions = {
     AssumeRole: { signed: true, handle: assumeRole },
-    GetCallerIdentity: { signed: true, handle: getCallerIdentity }
+    AssumeRoleWithWebIdentity: { signed: false, handle: assumeRoleWithWebIdentity },
+    GetCallerIdentity: { signed: true, handle: getCallerIdentity },
+    GetScopedCredentials: { signed: true, regionalOnly: true, handle: getScopedCredentials }
   }
 
   /**
@@ -988,6 +1366,13 @@ export async function startLocalSts(options = {}) {
           `Could not find operation ${action} for version ${version}`
         )
       }
+      if (handler.regionalOnly && isGlobalEndpoint(req.headers.host)) {
+        throw new StsError(
+          400,
+          'InvalidAction',
+          `${action} is not available on the global endpoint ${GLOBAL_ENDPOINT_HOST}; call a regional endpoint such as sts.us-east-1.amazonaws.com.`
+        )
+      }
       let caller
       if (handler.signed) {
         caller = authenticate(req, body, auth)
@@ -1065,6 +1450,9 @@ export async function startLocalSts(options = {}) {
       delayMs = ms
     },
     addUser,
+    addIdentityProvider(/** @type {LocalStsIdentityProvider} */ provider) {
+      identityProviders.push(provider)
+    },
     reset() {
       // In place, so arrays a test already holds stay the live ones.
       requests.length = 0

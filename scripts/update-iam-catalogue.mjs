@@ -38,7 +38,9 @@ const lines = [...catalogue].map(([prefix, names]) => `${prefix}:${names.join(',
 const text = `${header}\n${lines.join('\n')}\n`
 
 const out = new URL('../src/data/iam-actions.txt.gz', import.meta.url)
-const previous = existsSync(out) ? readCatalogue(gunzipSync(readFileSync(out)).toString('utf8')) : undefined
+const previous = existsSync(out)
+  ? readCatalogue(gunzipSync(readFileSync(out)).toString('utf8'))
+  : undefined
 // mtime 0 and a fixed level keep the file byte-identical when nothing changed.
 const compressed = gzipSync(Buffer.from(text, 'utf8'), { level: 9 })
 compressed.writeUInt32LE(0, 4)
@@ -62,7 +64,8 @@ function readCatalogue(content) {
 }
 
 function printChanges(before, after) {
-  const list = map => new Set([...map].flatMap(([prefix, names]) => names.map(n => `${prefix}:${n}`)))
+  const list = map =>
+    new Set([...map].flatMap(([prefix, names]) => names.map(n => `${prefix}:${n}`)))
   const old = list(before)
   const now = list(after)
   const added = [...now].filter(a => !old.has(a))
@@ -72,8 +75,14 @@ function printChanges(before, after) {
     const shown = items.slice(0, 50).join(', ')
     console.log(`${label} (${items.length}): ${shown}${items.length > 50 ? ', …' : ''}`)
   }
-  show('added services', [...after.keys()].filter(p => !before.has(p)))
-  show('removed services', [...before.keys()].filter(p => !after.has(p)))
+  show(
+    'added services',
+    [...after.keys()].filter(p => !before.has(p))
+  )
+  show(
+    'removed services',
+    [...before.keys()].filter(p => !after.has(p))
+  )
   show('added actions', added)
   show('removed actions', removed)
   if (added.length === 0 && removed.length === 0) console.log('no change in actions')

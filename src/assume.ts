@@ -1,7 +1,8 @@
 import { isRoleArn, parseArn, roleArnFor } from './arn.js'
-import { loadSourceCredentials, type CredentialChain } from './credentials.js'
+import { loadSourceCredentials, type AwsCredentials, type CredentialChain } from './credentials.js'
 import { ActionError, InputError } from './errors.js'
 import type { SessionPolicy } from './policy/session-policy.js'
+import { StsError, explainStsError } from './sts-errors.js'
 import type { Settings } from './settings.js'
 import { chooseSource, describeSource, type SourceChoice } from './source.js'
 import {
@@ -10,7 +11,9 @@ import {
   createStsClient,
   getCallerIdentity,
   type AssumedSession,
-  type RoleRequest
+  type RoleRequest,
+  type Sts,
+  type StsClientOptions
 } from './sts.js'
 
 export const USER_AGENT = 'scoped-role/0.1.0'
@@ -27,6 +30,8 @@ export interface AssumeDependencies {
   requestIdToken: (audience: string) => Promise<string>
   readFile: (path: string) => string
   credentialChain?: CredentialChain
+  /** HTTP agents that go through a proxy, when one applies to the STS endpoint. */
+  proxyAgents?: (settings: Settings) => StsClientOptions['agents']
 }
 
 export interface AssumeResult {
@@ -73,12 +78,9 @@ export async function assumeRoleWithSessionPolicy(
     const roleArn = (settings.role as { arn: string }).arn
     logPlan(roleArn, settings, deps)
     deps.debug(`AssumeRoleWithWebIdentity request: ${JSON.stringify(request(roleArn))}`)
-    const client = createStsClient({
-      region: settings.region,
-      endpoint: settings.stsEndpoint,
-      userAgent: USER_AGENT
-    })
-    session = await assumeRoleWithWebIdentity(client, request(roleArn), token)
+    session = await assumeRoleWithWebIdentity(connect(settings, deps), request(roleArn), fresh =>
+      fresh ? webIdentityToken(source, settings, deps) : Promise.resolve(token)
+    )
   } else {
     const { credentials } = await loadSourceCredentials(
       source.kind === 'keys' ? settings.sourceKeys : undefined,
@@ -86,12 +88,7 @@ export async function assumeRoleWithSessionPolicy(
     )
     // Key inputs were masked as they were read; the environment's may never have been.
     if (source.kind === 'environment') maskCredentials(credentials, deps.mask)
-    const client = createStsClient({
-      region: settings.region,
-      endpoint: settings.stsEndpoint,
-      credentials,
-      userAgent: USER_AGENT
-    })
+    const client = connect(settings, deps, credentials)
     let roleArn: string
     let sourceArn: string | undefined
     if ('arn' in settings.role) {
@@ -114,13 +111,49 @@ export async function assumeRoleWithSessionPolicy(
       sourceIdentity: settings.sourceIdentity
     }
     deps.debug(`AssumeRole request: ${JSON.stringify(assumeRequest)}`)
-    session = await assumeRole(client, assumeRequest, sourceArn)
+    try {
+      session = await assumeRole(client, assumeRequest, sourceArn)
+    } catch (error) {
+      throw await withSourcePrincipal(error, client, sourceArn)
+    }
   }
   maskCredentials(session.credentials, deps.mask)
 
   checkAllowedAccount(session.account, settings)
   if (settings.verifyCredentials) await verifySession(session, settings, deps)
   return { session, source }
+}
+
+/**
+ * An AccessDenied on AssumeRole is fixed in the role's trust policy, which needs the caller's ARN;
+ * it costs one more request, made only on this failure path.
+ */
+async function withSourcePrincipal(
+  error: unknown,
+  sts: Sts,
+  sourceArn: string | undefined
+): Promise<unknown> {
+  if (!(error instanceof StsError) || error.code !== 'AccessDenied' || sourceArn !== undefined)
+    return error
+  // A wrong MFA code is not a trust-policy problem.
+  if (/MultiFactorAuthentication/i.test(error.message)) return error
+  const caller = await getCallerIdentity(sts).catch(() => undefined)
+  if (caller === undefined) return error
+  return explainStsError(error.cause, { ...error.context, sourceArn: caller.arn })
+}
+
+/** A client for these settings: endpoint, FIPS, proxy, retry policy; signed when credentials are given. */
+function connect(settings: Settings, deps: AssumeDependencies, credentials?: AwsCredentials): Sts {
+  return createStsClient({
+    region: settings.region,
+    endpoint: settings.stsEndpoint,
+    useFipsEndpoint: settings.useFipsEndpoint,
+    credentials,
+    userAgent: USER_AGENT,
+    retry: settings.retry,
+    agents: deps.proxyAgents?.(settings),
+    log: deps.info
+  })
 }
 
 export function maskCredentials(
@@ -195,13 +228,7 @@ async function verifySession(
   settings: Settings,
   deps: AssumeDependencies
 ): Promise<void> {
-  const client = createStsClient({
-    region: settings.region,
-    endpoint: settings.stsEndpoint,
-    credentials: session.credentials,
-    userAgent: USER_AGENT
-  })
-  const identity = await getCallerIdentity(client)
+  const identity = await getCallerIdentity(connect(settings, deps, session.credentials))
   if (identity.arn !== session.arn || identity.account !== session.account) {
     throw new ActionError(
       `verify-credentials: GetCallerIdentity with the new credentials answered ${identity.arn} (account ${identity.account}), ` +

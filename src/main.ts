@@ -16,6 +16,7 @@ import {
   hasSessionPolicy,
   type SessionPolicy
 } from './policy/session-policy.js'
+import { proxyAgents } from './proxy.js'
 import { parseSettings } from './settings.js'
 
 const readText = (path: string): string => readFileSync(path, 'utf8')
@@ -28,6 +29,8 @@ const readText = (path: string): string => readFileSync(path, 'utf8')
 export async function run(): Promise<void> {
   try {
     const settings = parseSettings(readInputs(), process.env, readText)
+    // The input speaks for this step only: the bundled HTTP client reads the proxy from here.
+    if (settings.httpProxy) process.env.HTTPS_PROXY = process.env.HTTP_PROXY = settings.httpProxy
     if (settings.maskAccountId && 'arn' in settings.role)
       core.setSecret(accountOf(settings.role.arn))
     const policy = buildSessionPolicy(settings, loadManagedPolicyIndex)
@@ -45,7 +48,8 @@ export async function run(): Promise<void> {
       warn: core.warning,
       debug: core.debug,
       requestIdToken: audience => core.getIDToken(audience),
-      readFile: readText
+      readFile: readText,
+      proxyAgents: options => proxyAgents(options, process.env)
     })
     if (settings.maskAccountId) core.setSecret(session.account)
 

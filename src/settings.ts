@@ -9,6 +9,7 @@ import {
   parseSessionTags,
   type SessionTag
 } from './session-tags.js'
+import type { RetryPolicy } from './retry.js'
 import { closestNames } from './suggest.js'
 
 /** Every input declared in action.yml; a test keeps the two in step. */
@@ -40,7 +41,12 @@ export const INPUT_NAMES = [
   'allowed-account-ids',
   'output-credentials',
   'unset-current-credentials',
-  'mask-aws-account-id'
+  'mask-aws-account-id',
+  'retry-max-attempts',
+  'retry-max-seconds',
+  'request-timeout-seconds',
+  'http-proxy',
+  'use-fips-endpoint'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -95,6 +101,10 @@ export interface Settings {
   outputCredentials: boolean
   unsetCurrentCredentials: boolean
   maskAccountId: boolean
+  retry: RetryPolicy
+  /** A proxy URL from the input; else HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
+  httpProxy?: string
+  useFipsEndpoint: boolean
 }
 
 const POLICY_INPUTS: readonly string[] = [
@@ -159,7 +169,10 @@ export function parseSettings(
       raw['unset-current-credentials'],
       false
     ),
-    maskAccountId: parseBoolean('mask-aws-account-id', raw['mask-aws-account-id'], false)
+    maskAccountId: parseBoolean('mask-aws-account-id', raw['mask-aws-account-id'], false),
+    retry: parseRetryPolicy(raw),
+    httpProxy: parseProxy(raw['http-proxy']),
+    useFipsEndpoint: parseBoolean('use-fips-endpoint', raw['use-fips-endpoint'], false)
   }
   checkSourceCombination(settings, raw)
   return settings
@@ -223,6 +236,73 @@ function checkSourceCombination(settings: Settings, raw: RawInputs): void {
       'Write e.g. sts.amazonaws.com.'
     )
   }
+}
+
+export const DEFAULT_RETRY = { maxAttempts: 3, budgetSeconds: 30, requestTimeoutSeconds: 10 }
+
+function parseRetryPolicy(raw: RawInputs): RetryPolicy {
+  const attempts = parseWholeNumber(
+    'retry-max-attempts',
+    raw['retry-max-attempts'],
+    DEFAULT_RETRY.maxAttempts,
+    1,
+    20
+  )
+  const budget = parseWholeNumber(
+    'retry-max-seconds',
+    raw['retry-max-seconds'],
+    DEFAULT_RETRY.budgetSeconds,
+    1,
+    600
+  )
+  const timeout = parseWholeNumber(
+    'request-timeout-seconds',
+    raw['request-timeout-seconds'],
+    DEFAULT_RETRY.requestTimeoutSeconds,
+    1,
+    300
+  )
+  return {
+    maxAttempts: attempts,
+    budgetMs: budget * 1000,
+    requestTimeoutMs: Math.min(timeout, budget) * 1000
+  }
+}
+
+function parseWholeNumber(
+  input: InputName,
+  value: string,
+  fallback: number,
+  min: number,
+  max: number
+): number {
+  if (value === '') return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(
+      input,
+      `'${value}' is not a whole number from ${min} to ${max}.`,
+      `Write e.g. ${fallback}.`
+    )
+  }
+  return Number(value)
+}
+
+function parseProxy(value: string): string | undefined {
+  if (value === '') return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(value.includes('://') ? value : `http://${value}`)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+    throw new InputError(
+      'http-proxy',
+      `'${value}' is not a proxy URL.`,
+      'Write e.g. http://proxy.internal:3128.'
+    )
+  }
+  return url.href
 }
 
 function parseForceSource(value: string): SourceKind | undefined {

@@ -1,45 +1,164 @@
 import { ActionError } from './errors.js'
+import { RetriesExhausted, classifyError, errorFacts, type ErrorFacts } from './retry.js'
 
 export interface StsCallContext {
   action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity'
   roleArn?: string
   sourceArn?: string
-}
-
-/** What usually causes each STS error code, and what to change: the part a user acts on. */
-const HINTS: Record<string, (context: StsCallContext) => string> = {
-  AccessDenied: c =>
-    `The role's trust policy does not let ${c.sourceArn ?? 'the source credentials'} assume ${c.roleArn ?? 'the role'}` +
-    ' (or an MFA condition or external id does not match). Add that principal to the trust policy of the role.',
-  MalformedPolicyDocument: () =>
-    'STS could not read the session policy. Check the inline-session-policy grammar (Version, Statement, Effect, Action, Resource).',
-  PackedPolicyTooLarge: () =>
-    'The session policies (inline text plus managed policy ARNs) are too large once packed. Shorten the inline policy or list fewer managed policies.',
-  ValidationError: () => 'A parameter was refused by STS; the message above names it.',
-  RegionDisabledException: () =>
-    'STS is not activated in this region for the account. Activate it under IAM > Account settings, or use another aws-region.',
-  InvalidClientTokenId: () =>
-    'The source access key id is unknown to AWS. Check aws-access-key-id (and that the key is active and not deleted).',
-  SignatureDoesNotMatch: () =>
-    'The source secret access key does not match the key id. Check aws-secret-access-key.',
-  ExpiredToken: () =>
-    "The source credentials have expired. Refresh them (an earlier step's session may have run out).",
-  ExpiredTokenException: () =>
-    "The source credentials have expired. Refresh them (an earlier step's session may have run out)."
-}
-
-/** Turns an SDK error into one message: what happened (code, message, request id) and what to do. */
-export function explainStsError(error: unknown, context: StsCallContext): ActionError {
-  const e = error as {
-    Code?: string
-    name?: string
-    message?: string
-    $metadata?: { requestId?: string }
+  /** What was sent (never secrets): sizes for PackedPolicyTooLarge, durations for limits. */
+  request?: {
+    durationSeconds?: number
+    policy?: string
+    policyArns?: string[]
+    tags?: Array<{ key: string; value: string }>
   }
-  // The SDK renames the errors it models (MalformedPolicyDocumentException); Code is the wire code.
-  const code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : 'Error')
-  const requestId = e.$metadata?.requestId
-  const what = `${context.action} failed: ${code}: ${e.message ?? String(error)}${requestId ? ` (request id ${requestId})` : ''}.`
-  const hint = HINTS[code]?.(context)
-  return new ActionError(hint ? `${what} ${hint}` : what, `${context.action} failed`)
+  /** The web identity token sent, to show its claims (never the token itself). */
+  webIdentityToken?: () => string
+}
+
+/** An STS failure: the message says what happened, why, and what to change. */
+export class StsError extends ActionError {
+  constructor(
+    message: string,
+    title: string,
+    readonly code: string,
+    override readonly cause: unknown,
+    readonly context: StsCallContext
+  ) {
+    super(message, title)
+  }
+}
+
+type Explainer = (facts: ErrorFacts, context: StsCallContext) => string
+
+const TRUST_POLICY_HELP =
+  'If the trust policy requires MFA (aws:MultiFactorAuthPresent) or an external id (sts:ExternalId), set mfa-serial-number and mfa-token-code, or role-external-id.'
+
+const EXPLAIN: Record<string, Explainer> = {
+  AccessDenied: (facts, context) => {
+    if (/MultiFactorAuthentication/i.test(facts.message)) {
+      return 'The MFA code was wrong, expired or already used (a code is valid for about 30 seconds, and once). Re-run with the code the device shows now, and check mfa-serial-number names that device.'
+    }
+    if (context.action === 'AssumeRoleWithWebIdentity') return explainWebIdentityDenied(context)
+    if (context.action === 'GetCallerIdentity')
+      return 'The credentials may not call sts:GetCallerIdentity.'
+    const who = context.sourceArn ?? 'the source credentials'
+    return (
+      `The trust policy of ${context.roleArn ?? 'the role'} does not let ${who} assume it. Add a statement to the role's trust policy: ` +
+      `{"Effect":"Allow","Principal":{"AWS":"${context.sourceArn ? principalOf(context.sourceArn) : 'arn:aws:iam::ACCOUNT:user/NAME'}"},"Action":"sts:AssumeRole"}; ` +
+      `the source identity also needs an IAM policy allowing sts:AssumeRole on the role. ${TRUST_POLICY_HELP}`
+    )
+  },
+  IDPRejectedClaim: (_facts, context) => explainWebIdentityDenied(context),
+  InvalidIdentityToken: (facts, context) => {
+    const claims = tokenClaims(context)
+    if (/audience/i.test(facts.message)) {
+      return `The token's audience (aud: ${claims.aud ?? '?'}) is not a client id of the account's IAM OIDC provider. Add it to the provider's audiences, or set the audience input to one the provider lists (usually sts.amazonaws.com).`
+    }
+    return `STS did not accept the token (issuer ${claims.iss ?? '?'}). Check that the account has an IAM OIDC identity provider for that issuer with audience ${claims.aud ?? 'sts.amazonaws.com'}.`
+  },
+  ExpiredTokenException: (_facts, context) =>
+    context.action === 'AssumeRoleWithWebIdentity'
+      ? 'The web identity token was refused as expired, also after fetching a new one. Check the runner clock; for web-identity-token-file, check that the token file is refreshed.'
+      : 'The source credentials have expired.',
+  ExpiredToken: () =>
+    'The source credentials have expired. With role-chaining, the earlier session (see its AWS_CREDENTIAL_EXPIRATION) ran out: run the earlier step again before this one, or give it a longer role-duration-seconds.',
+  MalformedPolicyDocument: facts =>
+    `STS could not read the session policy (${facts.message}). Check inline-session-policy: Version, Statement, Effect, Action and Resource, and no Principal.`,
+  PackedPolicyTooLarge: (facts, context) => explainPackedSize(facts, context),
+  RegionDisabledException: () =>
+    'STS is not activated in this region for the account. Activate it (IAM > Account settings > Security Token Service endpoints), or set aws-region to an active region.',
+  InvalidClientTokenId: () =>
+    'AWS does not know the source access key id: check aws-access-key-id (or AWS_ACCESS_KEY_ID), and that the key is active; for temporary keys, that aws-session-token belongs to them.',
+  SignatureDoesNotMatch: () =>
+    'The source secret key does not belong to the access key id: check aws-secret-access-key (or AWS_SECRET_ACCESS_KEY), e.g. for a trailing newline in the secret.',
+  ValidationError: (facts, context) => {
+    if (/MaxSessionDuration/i.test(facts.message)) {
+      return `role-duration-seconds (${context.request?.durationSeconds ?? '?'}) is above the role's maximum session duration. Lower it, or raise the role's Maximum session duration in IAM.`
+    }
+    if (/role chaining/i.test(facts.message)) {
+      return 'The source credentials are themselves a role session, and STS caps a chained session at 3600 seconds: set role-duration-seconds: 3600 or less.'
+    }
+    return 'STS refused a parameter; the message names it.'
+  },
+  MissingAuthenticationToken: () =>
+    'The request was not signed: the source credentials are missing (set aws-access-key-id and aws-secret-access-key, or run with OIDC).'
+}
+
+/** Turns an SDK or network error into one message: what happened (code, message, request id), why, what to do. */
+export function explainStsError(error: unknown, context: StsCallContext): StsError {
+  const retries = error instanceof RetriesExhausted ? error : undefined
+  const cause = retries?.lastError ?? error
+  const facts = errorFacts(cause)
+  const code = normalizeCode(facts.code)
+  const what = `${context.action} failed: ${code}: ${facts.message.replace(/\s+/g, ' ').trim()}${facts.requestId ? ` (request id ${facts.requestId})` : ''}.`
+  let advice = EXPLAIN[code]?.(facts, context)
+  if (advice === undefined && classifyError(cause, false) === 'transient') {
+    advice =
+      retries && retries.reason !== 'final'
+        ? `STS did not answer successfully in ${retries.attempts} attempt${retries.attempts === 1 ? '' : 's'} over ${(retries.elapsedMs / 1000).toFixed(1)} s; this is usually passing throttling or an outage. Re-run the job; if it repeats, raise retry-max-attempts or retry-max-seconds, or check sts-endpoint and the proxy settings.`
+        : 'This is usually passing; re-run the job.'
+  }
+  const title = `${context.action} failed: ${code}`
+  return new StsError(advice ? `${what} ${advice}` : what, title, code, cause, context)
+}
+
+function normalizeCode(code: string): string {
+  // The SDK appends "Exception" to the errors it models; STS's documented codes do not have it.
+  if (code === 'MalformedPolicyDocumentException') return 'MalformedPolicyDocument'
+  if (code === 'PackedPolicyTooLargeException') return 'PackedPolicyTooLarge'
+  if (code === 'IDPRejectedClaimException') return 'IDPRejectedClaim'
+  if (code === 'InvalidIdentityTokenException') return 'InvalidIdentityToken'
+  if (code === 'IDPCommunicationErrorException') return 'IDPCommunicationError'
+  return code
+}
+
+function explainWebIdentityDenied(context: StsCallContext): string {
+  const claims = tokenClaims(context)
+  const issuerHost = (claims.iss ?? 'token.actions.githubusercontent.com').replace(
+    /^https:\/\//,
+    ''
+  )
+  return (
+    `The role's trust policy does not accept this token: sub ${claims.sub ?? '?'}, aud ${claims.aud ?? '?'}, iss ${claims.iss ?? '?'}. ` +
+    `A trust policy statement that matches it: {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::ACCOUNT:oidc-provider/${issuerHost}"},` +
+    `"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"${issuerHost}:aud":"${claims.aud ?? 'sts.amazonaws.com'}"},` +
+    `"StringLike":{"${issuerHost}:sub":"${claims.sub ?? 'repo:OWNER/REPO:*'}"}}}. ` +
+    'Narrow the sub pattern to the branches or environments that may deploy.'
+  )
+}
+
+/** The claims of a JWT, read without verifying: only to explain a refusal, never trusted. */
+export function tokenClaims(context: StsCallContext): { sub?: string; aud?: string; iss?: string } {
+  const token = context.webIdentityToken?.() ?? ''
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    const aud = Array.isArray(payload.aud) ? payload.aud.join(',') : payload.aud
+    return { sub: str(payload.sub), aud: str(aud), iss: str(payload.iss) }
+  } catch {
+    return {}
+  }
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+function principalOf(sourceArn: string): string {
+  // A session ARN (arn:aws:sts::A:assumed-role/ROLE/SESSION) is trusted through its role ARN.
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(sourceArn)
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : sourceArn
+}
+
+function explainPackedSize(facts: ErrorFacts, context: StsCallContext): string {
+  const percent = /(\d+)%/.exec(facts.message)?.[1]
+  const request = context.request ?? {}
+  const tagChars = (request.tags ?? []).reduce((n, t) => n + t.key.length + t.value.length, 0)
+  const parts = [
+    `the inline policy (${request.policy?.length ?? 0} characters)`,
+    `${request.policyArns?.length ?? 0} managed policy ARNs`,
+    `${request.tags?.length ?? 0} session tags (${tagChars} characters)`
+  ]
+  return (
+    `The session policies and tags ${percent ? `use ${percent}% of` : 'overflow'} the packed space STS allows. What takes space: ${parts.join(', ')}. ` +
+    'Cut, in this order: session tags (tag-session-with-github-context adds six), managed policy ARNs, then statements or ARNs of the inline policy (wildcards such as "s3:Get*" pack smaller).'
+  )
 }

@@ -4,31 +4,95 @@ import {
   GetCallerIdentityCommand,
   STSClient,
   type AssumeRoleCommandInput,
-  type AssumeRoleResponse
+  type AssumeRoleResponse,
+  type AssumeRoleWithWebIdentityResponse,
+  type GetCallerIdentityResponse
 } from '@aws-sdk/client-sts'
+import type { Agent as HttpAgent } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
 import { accountOf } from './arn.js'
 import type { AwsCredentials } from './credentials.js'
+import { withRetries, type RetryPolicy } from './retry.js'
 import type { SessionTag } from './session-tags.js'
-import { explainStsError } from './sts-errors.js'
+import { explainStsError, type StsCallContext } from './sts-errors.js'
 
 export interface StsClientOptions {
   region: string
   endpoint?: string
+  useFipsEndpoint?: boolean
   /** None for AssumeRoleWithWebIdentity, which is sent unsigned. */
   credentials?: AwsCredentials
   userAgent?: string
+  retry: RetryPolicy
+  /** Agents that go through a proxy, when one applies. */
+  agents?: { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent }
+  /** One line per retry. */
+  log?: (line: string) => void
 }
 
-/** The one place an STS client is built; callers pass it to the functions below. */
-export function createStsClient(options: StsClientOptions): STSClient {
-  return new STSClient({
+/** A client with the retry policy its calls follow; the functions below take it. */
+export interface Sts {
+  client: STSClient
+  retry: RetryPolicy
+  log?: (line: string) => void
+}
+
+/** The one place an STS client is built. */
+export function createStsClient(options: StsClientOptions): Sts {
+  const client = new STSClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.useFipsEndpoint ? { useFipsEndpoint: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     customUserAgent: options.userAgent,
-    // A credentials step sits on every job's critical path: never wait on a dead connection.
-    requestHandler: { connectionTimeout: 5000, requestTimeout: 30000, throwOnRequestTimeout: true }
+    // Retries are ours (withRetries): the SDK's would multiply with them.
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: Math.min(5000, options.retry.requestTimeoutMs),
+      requestTimeout: options.retry.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      ...options.agents
+    }
   })
+  return { client, retry: options.retry, log: options.log }
+}
+
+/**
+ * Sends one command under the retry policy, each attempt bounded by its own timeout (connection
+ * and response together), so a hung connection fails after the request timeout, not the job's.
+ */
+async function send<T>(
+  sts: Sts,
+  context: StsCallContext,
+  makeCommand: (
+    refreshToken: boolean
+  ) => Promise<AssumeRoleCommand | AssumeRoleWithWebIdentityCommand | GetCallerIdentityCommand>
+): Promise<T> {
+  try {
+    return await withRetries(
+      async ({ timeoutMs, refreshToken }) => {
+        const command = await makeCommand(refreshToken)
+        const controller = new AbortController()
+        const timer = setTimeout(() => controller.abort(), timeoutMs)
+        try {
+          return (await sts.client.send(command as never, { abortSignal: controller.signal })) as T
+        } catch (error) {
+          if (controller.signal.aborted) {
+            throw Object.assign(new Error(`no answer within ${timeoutMs} ms`), {
+              name: 'TimeoutError'
+            })
+          }
+          throw error
+        } finally {
+          clearTimeout(timer)
+        }
+      },
+      sts.retry,
+      { webIdentity: context.action === 'AssumeRoleWithWebIdentity', log: sts.log }
+    )
+  } catch (error) {
+    throw explainStsError(error, context)
+  }
 }
 
 /** What both AssumeRole and AssumeRoleWithWebIdentity take. */
@@ -64,7 +128,7 @@ export interface AssumedSession extends Identity {
 
 /** Calls AssumeRole with the source credentials the client was built with. */
 export async function assumeRole(
-  client: STSClient,
+  sts: Sts,
   request: AssumeRoleRequest,
   sourceArn?: string
 ): Promise<AssumedSession> {
@@ -79,34 +143,45 @@ export async function assumeRole(
     TransitiveTagKeys: request.transitiveTagKeys?.length ? request.transitiveTagKeys : undefined,
     SourceIdentity: request.sourceIdentity
   }
-  let output
-  try {
-    output = await client.send(new AssumeRoleCommand(input))
-  } catch (error) {
-    throw explainStsError(error, { action: 'AssumeRole', roleArn: request.roleArn, sourceArn })
+  const context: StsCallContext = {
+    action: 'AssumeRole',
+    roleArn: request.roleArn,
+    sourceArn,
+    request
   }
-  return toSession(output, 'AssumeRole', request.roleArn)
+  const output = await send<AssumeRoleResponse>(
+    sts,
+    context,
+    async () => new AssumeRoleCommand(input)
+  )
+  return toSession(output, context)
 }
 
-/** AssumeRoleWithWebIdentity, sent unsigned: the token is the credential. */
+/**
+ * AssumeRoleWithWebIdentity, sent unsigned: the token is the credential. `token(true)` must
+ * fetch a fresh one: STS may refuse a token as expired or invalid once, and a new one can pass.
+ */
 export async function assumeRoleWithWebIdentity(
-  client: STSClient,
+  sts: Sts,
   request: RoleRequest,
-  webIdentityToken: string
+  token: (fresh: boolean) => Promise<string>
 ): Promise<AssumedSession> {
-  let output
-  try {
-    output = await client.send(
-      new AssumeRoleWithWebIdentityCommand({
-        ...roleParameters(request),
-        WebIdentityToken: webIdentityToken
-      })
-    )
-  } catch (error) {
-    throw explainStsError(error, { action: 'AssumeRoleWithWebIdentity', roleArn: request.roleArn })
+  let lastToken = ''
+  const context: StsCallContext = {
+    action: 'AssumeRoleWithWebIdentity',
+    roleArn: request.roleArn,
+    request,
+    webIdentityToken: () => lastToken
   }
+  const output = await send<AssumeRoleWithWebIdentityResponse>(sts, context, async fresh => {
+    lastToken = await token(fresh)
+    return new AssumeRoleWithWebIdentityCommand({
+      ...roleParameters(request),
+      WebIdentityToken: lastToken
+    })
+  })
   return {
-    ...toSession(output, 'AssumeRoleWithWebIdentity', request.roleArn),
+    ...toSession(output, context),
     webIdentity: {
       subject: output.SubjectFromWebIdentityToken,
       audience: output.Audience,
@@ -134,8 +209,7 @@ function toSession(
     AssumeRoleResponse,
     'Credentials' | 'AssumedRoleUser' | 'SessionTokenUtilization' | 'PackedPolicySize'
   >,
-  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity',
-  roleArn: string
+  context: StsCallContext
 ): AssumedSession {
   const credentials = output.Credentials
   const user = output.AssumedRoleUser
@@ -147,10 +221,7 @@ function toSession(
     !user?.Arn ||
     !user.AssumedRoleId
   ) {
-    throw explainStsError(new Error(`the ${action} response has no credentials`), {
-      action,
-      roleArn
-    })
+    throw explainStsError(new Error(`the ${context.action} response has no credentials`), context)
   }
   return {
     credentials: {
@@ -166,11 +237,11 @@ function toSession(
   }
 }
 
-export async function getCallerIdentity(client: STSClient): Promise<Identity> {
-  try {
-    const output = await client.send(new GetCallerIdentityCommand({}))
-    return { arn: output.Arn ?? '', userId: output.UserId ?? '', account: output.Account ?? '' }
-  } catch (error) {
-    throw explainStsError(error, { action: 'GetCallerIdentity' })
-  }
+export async function getCallerIdentity(sts: Sts): Promise<Identity> {
+  const output = await send<GetCallerIdentityResponse>(
+    sts,
+    { action: 'GetCallerIdentity' },
+    async () => new GetCallerIdentityCommand({})
+  )
+  return { arn: output.Arn ?? '', userId: output.UserId ?? '', account: output.Account ?? '' }
 }

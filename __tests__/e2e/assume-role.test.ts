@@ -203,10 +203,10 @@ describe('MFA', () => {
   it('fails cleanly when the role requires MFA and none is given', async () => {
     const error = expectFailedCleanly(
       await job.run({ inputs: { ...BASE, 'role-to-assume': MFA_ROLE } }),
-      1
+      2
     )
     expect(error).toContain('AccessDenied')
-    expect(error).toContain('trust policy')
+    expect(error).toContain('set mfa-serial-number and mfa-token-code')
   })
 
   it('fails cleanly on a wrong code', async () => {
@@ -378,7 +378,11 @@ describe('STS failures', () => {
       await job.run({
         inputs: { ...BASE, 'role-to-assume': 'arn:aws:iam::111122223333:role/unknown' }
       }),
-      1
+      2 // the second asks who the caller is, to name it in the trust-policy fix
+    )
+    expect(sts.requests.map(r => r.action)).toEqual(['AssumeRole', 'GetCallerIdentity'])
+    expect(error).toContain(
+      '{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/ci"},"Action":"sts:AssumeRole"}'
     )
     expect(error).toMatch(/AssumeRole failed: AccessDenied: .*\(request id [0-9a-f-]+\)/)
     expect(error).toContain('trust policy')

@@ -37,24 +37,25 @@ export function parseIamCatalogue(text: string): IamCatalogue {
     }
     const colon = line.indexOf(':')
     if (colon <= 0) continue
-    const prefix = line.slice(0, colon)
+    const names = line.slice(colon + 1).split(',')
     byService.set(
-      prefix,
-      line
-        .slice(colon + 1)
-        .split(',')
-        .filter(name => name !== '')
-        .map(name => `${prefix}:${name}`)
+      line.slice(0, colon),
+      names.filter(name => name !== '')
     )
   }
   return new Catalogue(origin, byService)
 }
 
+// Actions are kept as bare names per service, and a pattern is matched as a service part and
+// a name part: `*:Delete*` is then a prefix test per name instead of a backtracking regular
+// expression over twenty thousand `prefix:Name` strings.
 class Catalogue implements IamCatalogue {
   readonly services: readonly string[]
   readonly size: number
-  private readonly byLowerName = new Map<string, string>()
-  // Built on first use: only suggestions need it.
+  // Built per service on first use: a policy names a few services, and indexing every action
+  // up front would cost more than the check itself.
+  private readonly lowerIndex = new Map<string, Map<string, string>>()
+  private readonly fullNames = new Map<string, string[]>()
   private servicesByActionName?: Map<string, string[]>
 
   constructor(
@@ -63,10 +64,7 @@ class Catalogue implements IamCatalogue {
   ) {
     this.services = [...byService.keys()].sort()
     let size = 0
-    for (const actions of byService.values()) {
-      size += actions.length
-      for (const action of actions) this.byLowerName.set(action.toLowerCase(), action)
-    }
+    for (const names of byService.values()) size += names.length
     this.size = size
   }
 
@@ -75,15 +73,34 @@ class Catalogue implements IamCatalogue {
   }
 
   has(action: string): boolean {
-    return this.byLowerName.has(action.toLowerCase())
+    return this.canonical(action) !== undefined
   }
 
   canonical(action: string): string | undefined {
-    return this.byLowerName.get(action.toLowerCase())
+    const colon = action.indexOf(':')
+    if (colon <= 0) return undefined
+    const service = action.slice(0, colon).toLowerCase()
+    const names = this.byService.get(service)
+    if (names === undefined) return undefined
+    let index = this.lowerIndex.get(service)
+    if (index === undefined) {
+      index = new Map(names.map(name => [name.toLowerCase(), name]))
+      this.lowerIndex.set(service, index)
+    }
+    const name = index.get(action.slice(colon + 1).toLowerCase())
+    return name === undefined ? undefined : `${service}:${name}`
   }
 
   actionsOf(prefix: string): readonly string[] {
-    return this.byService.get(prefix.toLowerCase()) ?? []
+    const service = prefix.toLowerCase()
+    const names = this.byService.get(service)
+    if (names === undefined) return []
+    let full = this.fullNames.get(service)
+    if (full === undefined) {
+      full = names.map(name => `${service}:${name}`)
+      this.fullNames.set(service, full)
+    }
+    return full
   }
 
   expand(pattern: string): string[] {
@@ -91,22 +108,24 @@ class Catalogue implements IamCatalogue {
       const action = this.canonical(pattern)
       return action === undefined ? [] : [action]
     }
-    const matches = compilePattern(pattern)
     const colon = pattern.indexOf(':')
-    // Action names hold no colon, so the pattern's colon must line up with the action's:
-    // only services whose prefix matches the part before it need to be looked at.
-    const servicePart = colon < 0 ? undefined : pattern.slice(0, colon)
-    const services =
-      servicePart === undefined
-        ? this.services
-        : hasWildcard(servicePart)
-          ? this.services.filter(compilePattern(servicePart))
-          : this.byService.has(servicePart.toLowerCase())
-            ? [servicePart.toLowerCase()]
-            : []
+    if (colon < 0) {
+      const matches = compilePattern(pattern)
+      return this.services.flatMap(service => this.actionsOf(service).filter(matches))
+    }
+    // Action names hold no colon, so the pattern's colon must line up with the action's.
+    const servicePart = pattern.slice(0, colon)
+    const nameMatches = compilePattern(pattern.slice(colon + 1))
+    const services = hasWildcard(servicePart)
+      ? this.services.filter(compilePattern(servicePart))
+      : this.byService.has(servicePart.toLowerCase())
+        ? [servicePart.toLowerCase()]
+        : []
     const found: string[] = []
     for (const service of services) {
-      for (const action of this.byService.get(service)!) if (matches(action)) found.push(action)
+      for (const name of this.byService.get(service)!) {
+        if (nameMatches(name)) found.push(`${service}:${name}`)
+      }
     }
     return found
   }
@@ -125,11 +144,11 @@ class Catalogue implements IamCatalogue {
     const add = (candidate: string): void => {
       if (!suggestions.includes(candidate)) suggestions.push(candidate)
     }
-    if (this.byService.has(service)) {
+    const names = this.byService.get(service)
+    if (names !== undefined) {
       if (hasWildcard(name)) {
-        for (const candidate of this.suggestWildcard(service, name)) add(candidate)
+        for (const candidate of this.suggestWildcard(service, name, names)) add(candidate)
       } else {
-        const names = this.actionsOf(service).map(action => action.slice(service.length + 1))
         for (const close of closestNames(name, names)) add(`${service}:${close}`)
       }
     } else {
@@ -153,10 +172,9 @@ class Catalogue implements IamCatalogue {
    * of the service's action names of about the same length, and keep the corrections that then
    * match something.
    */
-  private suggestWildcard(service: string, name: string): string[] {
+  private suggestWildcard(service: string, name: string, names: readonly string[]): string[] {
     const literal = name.slice(0, name.search(/[*?]/))
     if (literal === '') return []
-    const names = this.actionsOf(service).map(action => action.slice(service.length + 1))
     const beginnings = new Set<string>()
     for (const length of [literal.length - 1, literal.length, literal.length + 1]) {
       if (length <= 0) continue
@@ -172,9 +190,9 @@ class Catalogue implements IamCatalogue {
   private servicesWith(name: string): string[] {
     if (this.servicesByActionName === undefined) {
       this.servicesByActionName = new Map()
-      for (const [service, actions] of this.byService) {
-        for (const action of actions) {
-          const key = action.slice(service.length + 1).toLowerCase()
+      for (const [service, names] of this.byService) {
+        for (const actionName of names) {
+          const key = actionName.toLowerCase()
           const list = this.servicesByActionName.get(key)
           if (list === undefined) this.servicesByActionName.set(key, [service])
           else list.push(service)
@@ -194,13 +212,20 @@ export function hasWildcard(text: string): boolean {
  * one, everything else literal, case ignored.
  */
 export function compilePattern(pattern: string): (name: string) => boolean {
-  if (!hasWildcard(pattern)) {
-    const lower = pattern.toLowerCase()
-    return name => name.toLowerCase() === lower
+  const lower = pattern.toLowerCase()
+  if (!hasWildcard(pattern)) return name => name.toLowerCase() === lower
+  // Most patterns are `service:Verb*`; a prefix test spares compiling thousands of regular
+  // expressions for a policy such as ReadOnlyAccess (V8 compiles each on first use).
+  const star = lower.indexOf('*')
+  if (star === lower.length - 1 && !lower.includes('?')) {
+    const prefix = lower.slice(0, -1)
+    return name => name.toLowerCase().startsWith(prefix)
   }
   const source = pattern
     .split('')
-    .map(char => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .map(char =>
+      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')
+    )
     .join('')
   const regex = new RegExp(`^${source}$`, 'is')
   return name => regex.test(name)
@@ -209,24 +234,31 @@ export function compilePattern(pattern: string): (name: string) => boolean {
 /**
  * One matcher for the action list of a statement. Exact names go in a set and wildcard
  * patterns are grouped by their literal service prefix, so a statement with hundreds of
- * entries (as in ReadOnlyAccess) is tested against a handful of regular expressions per action.
+ * entries (as in ReadOnlyAccess) tests each action against the few patterns of its service.
  */
 export function compileActionList(patterns: readonly string[]): (action: string) => boolean {
   const exact = new Set<string>()
   const byService = new Map<string, Array<(name: string) => boolean>>()
-  const anyService: Array<(name: string) => boolean> = []
+  const anyService: Array<(service: string, name: string, action: string) => boolean> = []
   for (const pattern of patterns) {
     if (!hasWildcard(pattern)) {
       exact.add(pattern.toLowerCase())
       continue
     }
     const colon = pattern.indexOf(':')
-    const service = colon < 0 ? undefined : pattern.slice(0, colon).toLowerCase()
-    if (service === undefined || hasWildcard(service)) {
-      anyService.push(compilePattern(pattern))
+    if (colon < 0) {
+      const matches = compilePattern(pattern)
+      anyService.push((_service, _name, action) => matches(action))
+      continue
+    }
+    const service = pattern.slice(0, colon).toLowerCase()
+    const nameMatches = compilePattern(pattern.slice(colon + 1))
+    if (hasWildcard(service)) {
+      const serviceMatches = compilePattern(service)
+      anyService.push((s, name) => serviceMatches(s) && nameMatches(name))
     } else {
       const list = byService.get(service) ?? []
-      list.push(compilePattern(pattern))
+      list.push(nameMatches)
       byService.set(service, list)
     }
   }
@@ -234,9 +266,11 @@ export function compileActionList(patterns: readonly string[]): (action: string)
     const lower = action.toLowerCase()
     if (exact.has(lower)) return true
     const colon = lower.indexOf(':')
-    const forService = byService.get(lower.slice(0, colon))
-    if (forService !== undefined && forService.some(matches => matches(action))) return true
-    return anyService.some(matches => matches(action))
+    const service = lower.slice(0, colon)
+    const name = lower.slice(colon + 1)
+    const forService = byService.get(service)
+    if (forService !== undefined && forService.some(matches => matches(name))) return true
+    return anyService.some(matches => matches(service, name, lower))
   }
 }
 

@@ -1,0 +1,57 @@
+import { HttpClient } from '@actions/http-client'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import type { Agent as HttpAgent } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
+import type { Settings } from './settings.js'
+
+const DNS_SUFFIX: Record<string, string> = {
+  aws: 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov'
+}
+
+/**
+ * The URL the STS client will call, as the SDK resolves it: the input, then
+ * AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, else the regional (or FIPS) endpoint. Only its host
+ * matters here: it decides whether HTTPS_PROXY / NO_PROXY apply.
+ */
+export function stsEndpointUrl(
+  settings: Pick<Settings, 'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint'>,
+  env: Record<string, string | undefined>
+): string {
+  if (settings.stsEndpoint) return settings.stsEndpoint
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
+    const configured = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL
+    if (configured) return configured
+  }
+  const host = settings.useFipsEndpoint ? 'sts-fips' : 'sts'
+  return `https://${host}.${settings.region}.${DNS_SUFFIX[settings.partition] ?? 'amazonaws.com'}`
+}
+
+/**
+ * Agents that tunnel through the proxy the environment (or the http-proxy input) names, when
+ * it applies to the STS endpoint. They come from the HTTP client that is bundled anyway for
+ * the OIDC token request, so proxy support adds no bytes.
+ */
+export function proxyAgents(
+  settings: Pick<Settings, 'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint'>,
+  env: Record<string, string | undefined>
+): { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent } | undefined {
+  const url = new URL(stsEndpointUrl(settings, env))
+  if (getProxyUrl(url) === undefined) return undefined
+  const agent = new HttpClient('scoped-role').getAgent(url.href)
+  // The SDK takes an object without destroy() for agent options, not an agent, and would
+  // build its own direct one; the tunnelling agent has none, so give it one.
+  if (typeof agent.destroy !== 'function') {
+    agent.destroy = () => {
+      const sockets: unknown = agent.sockets
+      if (Array.isArray(sockets))
+        for (const socket of sockets as Array<{ destroy(): void }>) socket.destroy()
+    }
+  }
+  return url.protocol === 'https:' ? { httpsAgent: agent as HttpsAgent } : { httpAgent: agent }
+}

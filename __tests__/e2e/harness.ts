@@ -38,9 +38,13 @@ export class Job {
   private step = 0
 
   /** `users`: the long-term keys the endpoint knows besides DEFAULT_USER, scanned for too. */
+  /**
+   * `users`: long-term keys the endpoint knows besides DEFAULT_USER; `secrets`: more values to
+   * scan every log for (e.g. the OIDC tokens issued so far).
+   */
   constructor(
     private readonly sts: LocalSts,
-    private readonly users: LocalStsUser[] = []
+    private readonly extra: { users?: LocalStsUser[]; secrets?: () => string[] } = {}
   ) {}
 
   /** Writes a file into the job's workspace (GITHUB_WORKSPACE) and returns its relative path. */
@@ -81,7 +85,11 @@ export class Job {
       errors: commandLines(run.stdout, 'error'),
       warnings: commandLines(run.stdout, 'warning')
     }
-    assertNoLeaks(result, [...this.knownSecrets(), ...(options.secrets ?? [])])
+    assertNoLeaks(result, [
+      ...this.knownSecrets(),
+      ...(this.extra.secrets?.() ?? []),
+      ...(options.secrets ?? [])
+    ])
     return result
   }
 
@@ -94,7 +102,7 @@ export class Job {
 
   private knownSecrets(): string[] {
     const secrets: string[] = []
-    for (const user of [DEFAULT_USER, ...this.users])
+    for (const user of [DEFAULT_USER, ...(this.extra.users ?? [])])
       secrets.push(user.accessKeyId, user.secretAccessKey)
     for (const issued of this.sts.issued) {
       secrets.push(issued.accessKeyId, issued.secretAccessKey, issued.sessionToken)
@@ -113,6 +121,12 @@ function commandLines(stdout: string, command: string): string[] {
 function unescapeData(value: string): string {
   return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
+
+const CREDENTIAL_OUTPUTS = new Set([
+  'aws-access-key-id',
+  'aws-secret-access-key',
+  'aws-session-token'
+])
 
 /**
  * A secret may appear only on its own `::add-mask::` line, and that line must come before any
@@ -133,7 +147,10 @@ export function findLeaks(result: StepResult, secrets: string[]): string[] {
     if (result.stderr.includes(secret)) leaks.push(`stderr shows a secret`)
     if (result.summary.includes(secret)) leaks.push(`the job summary shows a secret`)
     for (const [name, value] of Object.entries(result.outputs)) {
-      if (value.includes(secret)) leaks.push(`output ${name} holds a secret`)
+      // output-credentials puts the (masked) credentials there on purpose; nothing else may.
+      if (value.includes(secret) && !CREDENTIAL_OUTPUTS.has(name)) {
+        leaks.push(`output ${name} holds a secret`)
+      }
     }
     for (const [name, value] of Object.entries(result.state)) {
       if (value.includes(secret)) leaks.push(`state ${name} holds a secret`)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { loadManagedPolicyIndex } from '../src/data.js'
+import { loadManagedPolicyIndex, policyDataLoaders } from '../src/data.js'
 import { InputError } from '../src/errors.js'
 import { minifyInlinePolicy } from '../src/policy/inline-policy.js'
 import { splitList } from '../src/list-input.js'
@@ -184,14 +184,21 @@ describe('splitList and buildSessionPolicy', () => {
     const policy = buildSessionPolicy(
       {
         partition: 'aws',
-        inlinePolicy: { text: '{ "Statement": [] }', input: 'inline-session-policy-file' },
-        managedPolicies: splitList('ReadOnlyAccess,\n')
+        inlinePolicy: {
+          text: '{ "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}] }',
+          input: 'inline-session-policy-file'
+        },
+        managedPolicies: splitList('ReadOnlyAccess,\n'),
+        forbidActions: '',
+        requireSessionPolicy: false
       },
-      loadManagedPolicyIndex
+      policyDataLoaders
     )
-    expect(policy).toEqual({
-      inline: '{"Statement":[]}',
+    expect(policy).toMatchObject({
+      inline:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
       managedArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      notChecked: [],
       warnings: []
     })
   })
@@ -203,9 +210,11 @@ describe('splitList and buildSessionPolicy', () => {
           {
             partition: 'aws',
             inlinePolicy: { text: '{', input: 'inline-session-policy-file' },
-            managedPolicies: []
+            managedPolicies: [],
+            forbidActions: '',
+            requireSessionPolicy: false
           },
-          loadManagedPolicyIndex
+          policyDataLoaders
         )
       ).input
     ).toBe('inline-session-policy-file')

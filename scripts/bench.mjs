@@ -5,7 +5,15 @@
 //
 //   npm run bench [-- --runs N] [--warmup N] [--delay-runs N] [--delay-ms MS] [--json]
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -78,6 +86,19 @@ const KINDS = [
   { id: 'plain', label: 'action, no session policy', args: [MAIN], inputs: PLAIN_INPUTS },
   { id: 'policy', label: 'action, inline + ReadOnlyAccess', args: [MAIN], inputs: POLICY_INPUTS }
 ]
+// The same two runs with every STS answer held back, in the same rounds as the rest, so the
+// difference to the undelayed runs is paired rather than taken across two stretches of time.
+const DELAYED_KINDS = KINDS.filter(kind => kind.inputs).map(kind => ({
+  ...kind,
+  id: `${kind.id}Delayed`,
+  of: kind.id,
+  delayed: true
+}))
+
+if (!existsSync(MAIN)) {
+  process.stderr.write(`${relative(ROOT, MAIN)} is missing: build it with npm run package.\n`)
+  process.exit(1)
+}
 
 const dir = mkdtempSync(join(os.tmpdir(), 'scoped-role-bench-'))
 
@@ -105,7 +126,13 @@ process.on('exit', () => {
  */
 function stepEnv(sts, run, inputs) {
   const files = {}
-  for (const name of ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+  for (const name of [
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_PATH'
+  ]) {
     files[name] = join(dir, `${name.toLowerCase()}-${run}`)
     writeFileSync(files[name], '')
   }
@@ -305,16 +332,7 @@ function printReport(r) {
     `${r.options.runs} interleaved runs of each after ${r.options.warmup} warm-up rounds; wall time from spawn to exit.\n`
   )
   table(
-    [
-      'process',
-      'median ms',
-      'p90 ms',
-      'min ms',
-      '× bare',
-      'peak RSS MiB',
-      '× bare',
-      'STS req/run'
-    ],
+    ['process', 'median ms', 'p90 ms', 'min ms', '× bare', 'peak RSS MiB', '× bare', 'STS req/run'],
     KINDS.map(kind => {
       const x = r.results[kind.id]
       return [

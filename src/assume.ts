@@ -48,16 +48,24 @@ export async function assumeRoleWithSessionPolicy(
   policy: SessionPolicy,
   deps: AssumeDependencies
 ): Promise<AssumeResult> {
-  const source = chooseSource(settings, deps.env)
-  const webIdentity = source.kind === 'oidc' || source.kind === 'web-identity-file'
-  if (webIdentity && !('arn' in settings.role)) {
+  const role = settings.role
+  if (role === undefined) {
     throw new InputError(
       'role-to-assume',
-      `is the bare name '${settings.role.name}', but with a web identity there are no source credentials to look up the account.`,
+      'is required.',
+      'Write the role ARN, e.g. arn:aws:iam::123456789012:role/deploy.'
+    )
+  }
+  const source = chooseSource(settings, deps.env)
+  const webIdentity = source.kind === 'oidc' || source.kind === 'web-identity-file'
+  if (webIdentity && !('arn' in role)) {
+    throw new InputError(
+      'role-to-assume',
+      `is the bare name '${role.name}', but with a web identity there are no source credentials to look up the account.`,
       'Write the full ARN, e.g. arn:aws:iam::123456789012:role/NAME.'
     )
   }
-  if ('arn' in settings.role) checkAllowedAccount(parseArn(settings.role.arn)!.account, settings)
+  if ('arn' in role) checkAllowedAccount(parseArn(role.arn)!.account, settings)
   deps.info(`Source credentials: ${describeSource(source.kind)}, because ${source.reason}.`)
 
   const request = (roleArn: string): RoleRequest => ({
@@ -75,7 +83,7 @@ export async function assumeRoleWithSessionPolicy(
       )
     }
     const token = await webIdentityToken(source, settings, deps)
-    const roleArn = (settings.role as { arn: string }).arn
+    const roleArn = (role as { arn: string }).arn
     logPlan(roleArn, settings, deps)
     deps.debug(`AssumeRoleWithWebIdentity request: ${JSON.stringify(request(roleArn))}`)
     session = await assumeRoleWithWebIdentity(connect(settings, deps), request(roleArn), fresh =>
@@ -91,14 +99,14 @@ export async function assumeRoleWithSessionPolicy(
     const client = connect(settings, deps, credentials)
     let roleArn: string
     let sourceArn: string | undefined
-    if ('arn' in settings.role) {
-      roleArn = settings.role.arn
+    if ('arn' in role) {
+      roleArn = role.arn
     } else {
       // A bare role name is completed with the source account, which only STS can tell.
       const caller = await getCallerIdentity(client)
       sourceArn = caller.arn
       if (settings.maskAccountId) deps.mask(caller.account)
-      roleArn = roleArnFor(settings.partition, caller.account, settings.role.name)
+      roleArn = roleArnFor(settings.partition, caller.account, role.name)
       checkAllowedAccount(caller.account, settings)
     }
     logPlan(roleArn, settings, deps)

@@ -31,3 +31,9 @@ export function loadManagedPolicyStatements(): ManagedPolicyStatements {
     ).toString('utf8')
   )
 }
+
+export const policyDataLoaders = {
+  managedPolicyIndex: loadManagedPolicyIndex,
+  catalogue: loadIamCatalogue,
+  managedStatements: loadManagedPolicyStatements
+}

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { accountOf } from './arn.js'
 import { assumeRoleWithSessionPolicy } from './assume.js'
-import { loadManagedPolicyIndex } from './data.js'
+import { policyDataLoaders } from './data.js'
 import { ActionError, InputError } from './errors.js'
 import {
   exportSession,
@@ -11,6 +11,7 @@ import {
   unsetInheritedCredentials
 } from './export.js'
 import { readInputs } from './inputs.js'
+import { renderExplanationText } from './policy/explain.js'
 import {
   buildSessionPolicy,
   hasSessionPolicy,
@@ -18,30 +19,45 @@ import {
 } from './policy/session-policy.js'
 import { proxyAgents } from './proxy.js'
 import { parseSettings } from './settings.js'
+import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
 const readText = (path: string): string => readFileSync(path, 'utf8')
 
+/** Above this, the next tag or statement may not fit: say so while it still works. */
+const UTILIZATION_WARNING_PERCENT = 90
+
 /**
- * inputs → session policy → source credentials → STS → mask → export → outputs.
+ * inputs → session policy → source credentials → STS → mask → export → outputs → summary.
  * Everything that can be checked locally is checked before the first request, and nothing is
  * exported until every check has passed.
  */
 export async function run(): Promise<void> {
   try {
     const settings = parseSettings(readInputs(), process.env, readText)
+    if (settings.maskAccountId && settings.role && 'arn' in settings.role) {
+      core.setSecret(accountOf(settings.role.arn))
+    }
     // The input speaks for this step only: the bundled HTTP client reads the proxy from here.
     if (settings.httpProxy) process.env.HTTPS_PROXY = process.env.HTTP_PROXY = settings.httpProxy
-    if (settings.maskAccountId && 'arn' in settings.role)
-      core.setSecret(accountOf(settings.role.arn))
-    const policy = buildSessionPolicy(settings, loadManagedPolicyIndex)
+
+    const policy = buildSessionPolicy(settings, policyDataLoaders)
     for (const warning of policy.warnings) core.warning(warning)
+    core.info(describePolicy(policy))
+    if (policy.explanation.length > 0) core.debug(renderExplanationText(policy.explanation))
+
+    if (settings.mode === 'check') {
+      core.info(
+        'Session policy check passed; mode: check makes no AWS request and exports nothing.'
+      )
+      if (settings.jobSummary) await writeJobSummary(checkSummaryMarkdown(policy))
+      return
+    }
+
     if (settings.unsetCurrentCredentials) {
       const blanked = unsetInheritedCredentials()
       if (blanked.length > 0) core.info(`Unset ${blanked.join(', ')} inherited from earlier steps.`)
     }
-    core.info(describePolicy(policy))
-
-    const { session } = await assumeRoleWithSessionPolicy(settings, policy, {
+    const { session, source } = await assumeRoleWithSessionPolicy(settings, policy, {
       env: process.env,
       mask: core.setSecret,
       info: core.info,
@@ -63,6 +79,23 @@ export async function run(): Promise<void> {
           : '') +
         '.'
     )
+    if ((session.utilization ?? 0) > UTILIZATION_WARNING_PERCENT) {
+      core.warning(
+        `The session policies and tags use ${session.utilization}% of the packed-policy space STS allows; one more tag, ARN or statement may make STS refuse them (PackedPolicyTooLarge).`
+      )
+    }
+    if (settings.jobSummary) {
+      await writeJobSummary(
+        assumeSummaryMarkdown({
+          session,
+          source,
+          policy,
+          region: settings.region,
+          now: new Date(),
+          maskAccount: settings.maskAccountId
+        })
+      )
+    }
   } catch (error) {
     fail(error)
   }

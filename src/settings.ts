@@ -46,7 +46,11 @@ export const INPUT_NAMES = [
   'retry-max-seconds',
   'request-timeout-seconds',
   'http-proxy',
-  'use-fips-endpoint'
+  'use-fips-endpoint',
+  'mode',
+  'forbid-actions',
+  'require-session-policy',
+  'job-summary'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -66,6 +70,9 @@ export interface StaticKeys {
 }
 
 /** Where the credentials that call STS come from. */
+export const MODES = ['assume', 'check'] as const
+export type Mode = (typeof MODES)[number]
+
 export const SOURCE_KINDS = ['oidc', 'web-identity-file', 'keys', 'environment'] as const
 export type SourceKind = (typeof SOURCE_KINDS)[number]
 
@@ -74,8 +81,10 @@ export interface Settings {
   partition: string
   stsEndpoint?: string
   sourceKeys?: StaticKeys
-  /** A complete role ARN, or a bare name that needs the source account to complete it. */
-  role: { arn: string } | { name: string }
+  /** assume: the default; check: only check the session policy, no credentials, no request. */
+  mode: Mode
+  /** A complete role ARN, or a bare name that needs the source account to complete it; none in check mode. */
+  role?: { arn: string } | { name: string }
   roleSessionName: string
   durationSeconds: number
   externalId?: string
@@ -105,6 +114,10 @@ export interface Settings {
   /** A proxy URL from the input; else HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
   httpProxy?: string
   useFipsEndpoint: boolean
+  /** forbid-actions as written; patterns are checked against the IAM action catalogue. */
+  forbidActions: string
+  requireSessionPolicy: boolean
+  jobSummary: boolean
 }
 
 const POLICY_INPUTS: readonly string[] = [
@@ -125,8 +138,13 @@ export function parseSettings(
   env: Record<string, string | undefined>,
   readFile: (path: string) => string
 ): Settings {
-  const region = parseRegion(raw['aws-region'], env)
-  const partition = partitionOf(region)
+  const mode = parseMode(raw.mode)
+  // A policy check needs no STS, so no region either; ARNs are then checked against 'aws'.
+  const region =
+    mode === 'check' && !raw['aws-region'] && !env.AWS_REGION && !env.AWS_DEFAULT_REGION
+      ? ''
+      : parseRegion(raw['aws-region'], env)
+  const partition = region === '' ? 'aws' : partitionOf(region)
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const transitiveTagKeys = splitList(raw['transitive-tag-keys'])
   const tags = mergeTags(
@@ -141,7 +159,11 @@ export function parseSettings(
     partition,
     stsEndpoint: parseEndpoint(raw['sts-endpoint']),
     sourceKeys: parseStaticKeys(raw),
-    role: parseRole(raw['role-to-assume'], partition),
+    mode,
+    role:
+      mode === 'check' && raw['role-to-assume'] === ''
+        ? undefined
+        : parseRole(raw['role-to-assume'], partition),
     roleSessionName: parseSessionName(raw['role-session-name'], env),
     durationSeconds: parseDuration(raw['role-duration-seconds']),
     externalId: parseExternalId(raw['role-external-id']),
@@ -172,7 +194,14 @@ export function parseSettings(
     maskAccountId: parseBoolean('mask-aws-account-id', raw['mask-aws-account-id'], false),
     retry: parseRetryPolicy(raw),
     httpProxy: parseProxy(raw['http-proxy']),
-    useFipsEndpoint: parseBoolean('use-fips-endpoint', raw['use-fips-endpoint'], false)
+    useFipsEndpoint: parseBoolean('use-fips-endpoint', raw['use-fips-endpoint'], false),
+    forbidActions: raw['forbid-actions'],
+    requireSessionPolicy: parseBoolean(
+      'require-session-policy',
+      raw['require-session-policy'],
+      false
+    ),
+    jobSummary: parseBoolean('job-summary', raw['job-summary'], true)
   }
   checkSourceCombination(settings, raw)
   return settings
@@ -303,6 +332,16 @@ function parseProxy(value: string): string | undefined {
     )
   }
   return url.href
+}
+
+function parseMode(value: string): Mode {
+  if (value === '') return 'assume'
+  if ((MODES as readonly string[]).includes(value)) return value as Mode
+  throw new InputError(
+    'mode',
+    `'${value}' is not a mode.`,
+    'Write assume (the default: assume the role) or check (only check the session policy, with no AWS request).'
+  )
 }
 
 function parseForceSource(value: string): SourceKind | undefined {

@@ -1,0 +1,89 @@
+import * as core from '@actions/core'
+import { renderExplanationMarkdown } from './policy/explain.js'
+import type { SessionPolicy } from './policy/session-policy.js'
+import type { SourceChoice } from './source.js'
+import { describeSource } from './source.js'
+import type { AssumedSession } from './sts.js'
+
+/** Characters of the utilization bar: one per 10%. */
+const BAR_WIDTH = 10
+
+export function utilizationBar(percent: number): string {
+  const filled = Math.max(0, Math.min(BAR_WIDTH, Math.round(percent / (100 / BAR_WIDTH))))
+  return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${percent}%`
+}
+
+/** The markdown of the policy part, shared by the assume and check summaries. */
+export function policyMarkdown(policy: SessionPolicy): string {
+  const parts: string[] = []
+  if (policy.managedArns.length > 0) {
+    parts.push(
+      `**Managed session policies**\n\n${policy.managedArns.map(arn => `- \`${arn}\``).join('\n')}`
+    )
+  }
+  if (policy.inline !== undefined) {
+    parts.push(
+      `**Inline session policy** (${policy.inline.length} characters)\n\n${renderExplanationMarkdown(policy.explanation)}`
+    )
+  }
+  if (policy.forbidActions.length > 0) {
+    const unchecked =
+      policy.notChecked.length > 0
+        ? ` (not checked: ${policy.notChecked.map(a => `\`${a}\``).join(', ')})`
+        : ''
+    parts.push(
+      `**Forbidden actions**: none of ${policy.forbidActions.map(a => `\`${a}\``).join(', ')} is allowed${unchecked}.`
+    )
+  }
+  if (parts.length === 0)
+    parts.push("**No session policy**: the session has all of the role's permissions.")
+  return parts.join('\n\n')
+}
+
+export interface AssumeSummary {
+  session: AssumedSession
+  source: SourceChoice
+  policy: SessionPolicy
+  region: string
+  now: Date
+  /** mask-aws-account-id: the account is replaced with *** everywhere in the summary. */
+  maskAccount: boolean
+}
+
+/** The markdown written to the job summary after a successful run. Never holds a secret. */
+export function assumeSummaryMarkdown(summary: AssumeSummary): string {
+  const { session, source, policy } = summary
+  const expires = session.credentials.expiration
+  const minutes = Math.round((expires.getTime() - summary.now.getTime()) / 60000)
+  const rows: Array<[string, string]> = [
+    ['Session', `\`${session.arn}\``],
+    ['Source', `${describeSource(source.kind)}: ${source.reason}`],
+    ['Account', session.account],
+    ['Region', summary.region],
+    ['Expires', `${expires.toISOString()} (in ${minutes} minutes)`]
+  ]
+  if (session.utilization !== undefined) {
+    rows.push(['Packed-policy space used', `\`${utilizationBar(session.utilization)}\``])
+  }
+  const table = [
+    '| | |',
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)
+  ].join('\n')
+  const text = `### scoped-role: assumed a narrowed session\n\n${table}\n\n${policyMarkdown(policy)}\n`
+  return summary.maskAccount ? text.split(session.account).join('***') : text
+}
+
+export function checkSummaryMarkdown(policy: SessionPolicy): string {
+  const warnings =
+    policy.warnings.length > 0
+      ? `\n\n**Warnings**\n\n${policy.warnings.map(w => `- ${w}`).join('\n')}`
+      : ''
+  return `### scoped-role: session policy check passed\n\n${policyMarkdown(policy)}${warnings}\n`
+}
+
+/** The edge: appends to GITHUB_STEP_SUMMARY when the runner provides one. */
+export async function writeJobSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  await core.summary.addRaw(markdown, true).write()
+}

@@ -3,7 +3,7 @@
 // and file commands) against the local STS endpoint, side by side with a bare `node -e ""`, so
 // the figures say what the action adds over the node start-up every step pays anyway.
 //
-//   npm run bench [-- --runs N] [--warmup N] [--delay-runs N] [--delay-ms MS] [--json]
+//   npm run bench [-- --runs N] [--warmup N] [--delay-ms MS] [--json]
 import { spawn } from 'node:child_process'
 import {
   existsSync,
@@ -20,17 +20,11 @@ import { performance } from 'node:perf_hooks'
 import { ROOT, inputVariable, parseFileCommand, readActionYml } from '../local-sts/runner.js'
 import { DEFAULT_USER, startLocalSts } from '../local-sts/server.js'
 
-const USAGE =
-  'usage: npm run bench -- [--runs N] [--warmup N] [--delay-runs N] [--delay-ms MS] [--json]'
+const USAGE = 'usage: npm run bench -- [--runs N] [--warmup N] [--delay-ms MS (0: none)] [--json]'
 
 function parseArgs(argv) {
-  const options = { runs: 20, warmup: 3, delayRuns: undefined, delayMs: 50, json: false }
-  const numeric = {
-    '--runs': 'runs',
-    '--warmup': 'warmup',
-    '--delay-runs': 'delayRuns',
-    '--delay-ms': 'delayMs'
-  }
+  const options = { runs: 20, warmup: 3, delayMs: 50, json: false }
+  const numeric = { '--runs': 'runs', '--warmup': 'warmup', '--delay-ms': 'delayMs' }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2)
     if (flag === '--json') options.json = true
@@ -44,7 +38,6 @@ function parseArgs(argv) {
     } else usageError(`unknown argument ${argv[i]}`)
   }
   if (options.runs < 1) usageError('--runs must be at least 1')
-  options.delayRuns ??= options.runs
   return options
 }
 
@@ -92,8 +85,9 @@ const DELAYED_KINDS = KINDS.filter(kind => kind.inputs).map(kind => ({
   ...kind,
   id: `${kind.id}Delayed`,
   of: kind.id,
-  delayed: true
+  delayMs: options.delayMs
 }))
+const ALL_KINDS = options.delayMs > 0 ? [...KINDS, ...DELAYED_KINDS] : KINDS
 
 if (!existsSync(MAIN)) {
   process.stderr.write(`${relative(ROOT, MAIN)} is missing: build it with npm run package.\n`)
@@ -167,6 +161,7 @@ async function runOnce(sts, kind) {
   runCounter += 1
   // Bare node gets the action's environment too, so the two differ only in what they run.
   const env = stepEnv(sts, runCounter, kind.inputs ?? POLICY_INPUTS)
+  sts.setDelay(kind.delayMs ?? 0)
   const requestsBefore = sts.requests.length
   const started = performance.now()
   const { exitCode, stdout, stderr } = await new Promise((resolve, reject) => {
@@ -179,6 +174,7 @@ async function runOnce(sts, kind) {
     child.on('close', code => resolve({ exitCode: code, stdout: out, stderr: err }))
   })
   const wallMs = performance.now() - started
+  sts.setDelay(0)
   const outputs = parseFileCommand(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
   // A failing run would be measuring the error path: stop rather than report it.
   if (exitCode !== 0 || (kind.inputs && !outputs.arn)) {
@@ -193,7 +189,10 @@ async function runOnce(sts, kind) {
   }
 }
 
-/** Every kind once per round, the order rotating, so noise and drift fall on all kinds alike. */
+/**
+ * Every kind once per round, the order rotating, so noise and drift fall on all kinds alike;
+ * samples[kind][i] all come from round i, which lets a difference be taken within a round.
+ */
 async function loop(sts, kinds, rounds, warmup) {
   const samples = Object.fromEntries(kinds.map(kind => [kind.id, []]))
   for (let round = 0; round < warmup + rounds; round++) {
@@ -271,13 +270,9 @@ const sts = await startLocalSts()
 let report
 try {
   const started = performance.now()
-  const main = await loop(sts, KINDS, options.runs, options.warmup)
-  sts.setDelay(options.delayMs)
-  const delayedKinds = KINDS.filter(kind => kind.inputs)
-  const delayed = options.delayRuns > 0 ? await loop(sts, delayedKinds, options.delayRuns, 1) : {}
-  sts.setDelay(0)
+  const samples = await loop(sts, ALL_KINDS, options.runs, options.warmup)
 
-  const results = Object.fromEntries(KINDS.map(kind => [kind.id, summarize(main[kind.id])]))
+  const results = Object.fromEntries(KINDS.map(kind => [kind.id, summarize(samples[kind.id])]))
   const bare = results.bare
   for (const result of Object.values(results)) {
     result.ratioToBare = {
@@ -285,24 +280,22 @@ try {
       peakRss: result.peakRssKiB.median / bare.peakRssKiB.median
     }
   }
-  const delayedResults = Object.fromEntries(
-    Object.entries(delayed).map(([id, samples]) => {
-      const result = summarize(samples)
-      result.addedOverUndelayedMs = result.wallMs.median - results[id].wallMs.median
-      result.injectedMs = options.delayMs * result.stsRequestsPerRun.max
-      return [id, result]
-    })
-  )
+  const delayed = {}
+  for (const kind of ALL_KINDS.filter(k => k.delayMs)) {
+    const result = summarize(samples[kind.id])
+    const undelayed = samples[kind.of]
+    result.addedMs = percentile(
+      samples[kind.id].map((sample, round) => sample.wallMs - undelayed[round].wallMs),
+      50
+    )
+    result.injectedMs = kind.delayMs * result.stsRequestsPerRun.max
+    delayed[kind.of] = result
+  }
   report = {
     machine: machine(),
-    options: {
-      runs: options.runs,
-      warmup: options.warmup,
-      delayRuns: options.delayRuns,
-      delayMs: options.delayMs
-    },
+    options: { runs: options.runs, warmup: options.warmup, delayMs: options.delayMs },
     results,
-    delayed: delayedResults,
+    delayed,
     dist: distFiles(),
     benchSeconds: Math.round((performance.now() - started) / 100) / 10
   }
@@ -329,7 +322,7 @@ function printReport(r) {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node} (V8 ${m.v8}); load ${m.loadAverage.join(' ')}`
   )
   console.log(
-    `${r.options.runs} interleaved runs of each after ${r.options.warmup} warm-up rounds; wall time from spawn to exit.\n`
+    `${r.options.runs} interleaved rounds after ${r.options.warmup} warm-up rounds; wall time from spawn to exit.\n`
   )
   table(
     ['process', 'median ms', 'p90 ms', 'min ms', '× bare', 'peak RSS MiB', '× bare', 'STS req/run'],
@@ -351,17 +344,18 @@ function printReport(r) {
   const delayedIds = Object.keys(r.delayed)
   if (delayedIds.length > 0) {
     console.log(
-      `\nWith ${r.options.delayMs} ms added to every STS response (${r.options.delayRuns} runs of each):\n`
+      `\nThe same runs, in the same rounds, with every STS answer held back ${r.options.delayMs} ms` +
+        ' (added: median of the differences within a round):\n'
     )
     table(
-      ['process', 'median ms', 'p90 ms', '+ over no delay', 'injected', 'STS req/run'],
+      ['process', 'median ms', 'p90 ms', 'added ms', 'held back ms', 'STS req/run'],
       delayedIds.map(id => {
         const x = r.delayed[id]
         return [
           KINDS.find(kind => kind.id === id).label,
           ms(x.wallMs.median),
           ms(x.wallMs.p90),
-          ms(x.addedOverUndelayedMs),
+          ms(x.addedMs),
           `${x.injectedMs}`,
           requests(x.stsRequestsPerRun)
         ]

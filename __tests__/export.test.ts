@@ -51,7 +51,12 @@ describe('export', () => {
 
   it('saves what it will export before exporting anything', () => {
     maskCredentials(session.credentials, core.setSecret)
-    exportSession(session, 'eu-west-1', true)
+    exportSession(session, {
+      region: 'eu-west-1',
+      cleanup: true,
+      env: true,
+      overwriteProfile: false
+    })
     setIdentityOutputs(session)
     const order = callOrder()
     expect(order.slice(0, 4)).toEqual(['setSecret', 'setSecret', 'setSecret', 'saveState'])
@@ -74,7 +79,12 @@ describe('export', () => {
   })
 
   it('records nothing for the post step when cleanup is off', () => {
-    exportSession(session, 'eu-west-1', false)
+    exportSession(session, {
+      region: 'eu-west-1',
+      cleanup: false,
+      env: true,
+      overwriteProfile: false
+    })
     expect(core.saveState).not.toHaveBeenCalled()
   })
 })
@@ -85,7 +95,9 @@ describe('post-step cleanup', () => {
   })
 
   it('blanks exactly the saved variables', async () => {
-    core.getState.mockReturnValue('["AWS_ACCESS_KEY_ID","AWS_REGION"]')
+    core.getState.mockImplementation(name =>
+      name === 'exported-variables' ? '["AWS_ACCESS_KEY_ID","AWS_REGION"]' : ''
+    )
     await runCleanup()
     expect(core.exportVariable.mock.calls).toEqual([
       ['AWS_ACCESS_KEY_ID', ''],
@@ -101,7 +113,9 @@ describe('post-step cleanup', () => {
   })
 
   it('warns, never fails, on state it cannot read', async () => {
-    core.getState.mockReturnValue('["PATH; rm -rf /"]')
+    core.getState.mockImplementation(name =>
+      name === 'exported-variables' ? '["PATH; rm -rf /"]' : ''
+    )
     await runCleanup()
     expect(core.exportVariable).not.toHaveBeenCalled()
     expect(core.warning.mock.calls[0][0]).toContain('not a list of variable names')

@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
-import { exportedVariablesToClean } from './state.js'
+import { removeProfile } from './profiles.js'
+import { exportedVariablesToClean, writtenProfileToRemove } from './state.js'
 
 /**
- * The post step: blanks the variables the main step exported, as recorded in its state (never a
- * guessed list). A problem here is a warning: the job's own result must not depend on it.
+ * The post step: blanks the variables the main step exported and removes the profile it wrote,
+ * as recorded in its state (never a guessed list). A problem here is a warning: the job's own result must not depend on it.
  */
 export async function runCleanup(): Promise<void> {
   try {
@@ -12,5 +13,16 @@ export async function runCleanup(): Promise<void> {
     if (names.length > 0) core.info(`Cleared ${names.join(', ')}.`)
   } catch (error) {
     core.warning(`Could not clear the exported AWS credentials: ${(error as Error).message}`)
+  }
+  try {
+    const written = writtenProfileToRemove()
+    if (written !== undefined) {
+      removeProfile(written.profile, written)
+      core.info(
+        `Removed profile '${written.profile}' from ${written.credentials} and ${written.config}.`
+      )
+    }
+  } catch (error) {
+    core.warning(`Could not remove the AWS profile this step wrote: ${(error as Error).message}`)
   }
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { rememberExportedVariables } from './state.js'
+import { profileFiles, writeProfile } from './profiles.js'
+import { rememberExportedVariables, rememberWrittenProfile } from './state.js'
 import type { AssumedSession } from './sts.js'
 
 /** The variables an earlier step may have left, which unset-current-credentials blanks. */
@@ -15,16 +16,53 @@ const INHERITED_CREDENTIAL_VARIABLES = [
  * Makes the session the job's AWS identity for the later steps. The variable names are saved
  * first, so the post step blanks exactly these, even if exporting fails half-way.
  */
-export function exportSession(session: AssumedSession, region: string, cleanup: boolean): void {
-  const variables: Record<string, string> = {
-    AWS_ACCESS_KEY_ID: session.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: session.credentials.secretAccessKey,
-    AWS_SESSION_TOKEN: session.credentials.sessionToken,
-    AWS_CREDENTIAL_EXPIRATION: session.credentials.expiration.toISOString(),
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region
+export function exportSession(
+  session: AssumedSession,
+  options: {
+    region: string
+    cleanup: boolean
+    env: boolean
+    profile?: string
+    overwriteProfile: boolean
   }
-  if (cleanup) rememberExportedVariables(Object.keys(variables))
+): void {
+  const variables: Record<string, string> = {}
+  if (options.env) {
+    Object.assign(variables, {
+      AWS_ACCESS_KEY_ID: session.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: session.credentials.sessionToken,
+      AWS_CREDENTIAL_EXPIRATION: session.credentials.expiration.toISOString(),
+      AWS_REGION: options.region,
+      AWS_DEFAULT_REGION: options.region
+    })
+  }
+  if (options.profile !== undefined) {
+    const files = profileFiles(process.env)
+    if (options.cleanup) {
+      rememberWrittenProfile({
+        profile: options.profile,
+        credentials: files.credentials,
+        config: files.config
+      })
+    }
+    writeProfile({
+      profile: options.profile,
+      files,
+      credentials: session.credentials,
+      region: options.region,
+      overwrite: options.overwriteProfile
+    })
+    // Later steps find files outside ~/.aws only through these.
+    if (files.custom) {
+      variables.AWS_SHARED_CREDENTIALS_FILE = files.credentials
+      variables.AWS_CONFIG_FILE = files.config
+    }
+    core.info(`Wrote profile '${options.profile}' to ${files.credentials} and ${files.config}.`)
+  }
+  if (options.cleanup && Object.keys(variables).length > 0) {
+    rememberExportedVariables(Object.keys(variables))
+  }
   for (const [name, value] of Object.entries(variables)) core.exportVariable(name, value)
 }
 

@@ -17,6 +17,7 @@ import {
   hasSessionPolicy,
   type SessionPolicy
 } from './policy/session-policy.js'
+import { checkProfileWritable, profileFiles } from './profiles.js'
 import { proxyAgents } from './proxy.js'
 import { parseSettings } from './settings.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
@@ -53,6 +54,13 @@ export async function run(): Promise<void> {
       return
     }
 
+    if (settings.awsProfile !== undefined) {
+      checkProfileWritable(
+        settings.awsProfile,
+        profileFiles(process.env),
+        settings.overwriteAwsProfile
+      )
+    }
     if (settings.unsetCurrentCredentials) {
       const blanked = unsetInheritedCredentials()
       if (blanked.length > 0) core.info(`Unset ${blanked.join(', ')} inherited from earlier steps.`)
@@ -69,7 +77,13 @@ export async function run(): Promise<void> {
     })
     if (settings.maskAccountId) core.setSecret(session.account)
 
-    exportSession(session, settings.region, settings.cleanupCredentials)
+    exportSession(session, {
+      region: settings.region,
+      cleanup: settings.cleanupCredentials,
+      env: settings.exportEnv,
+      profile: settings.awsProfile,
+      overwriteProfile: settings.overwriteAwsProfile
+    })
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
     core.info(

@@ -50,7 +50,10 @@ export const INPUT_NAMES = [
   'mode',
   'forbid-actions',
   'require-session-policy',
-  'job-summary'
+  'job-summary',
+  'aws-profile',
+  'export-env',
+  'overwrite-aws-profile'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -118,6 +121,11 @@ export interface Settings {
   forbidActions: string
   requireSessionPolicy: boolean
   jobSummary: boolean
+  /** Write the session to this named profile. */
+  awsProfile?: string
+  /** Export AWS_* variables: by default yes, unless the session goes to a profile. */
+  exportEnv: boolean
+  overwriteAwsProfile: boolean
 }
 
 const POLICY_INPUTS: readonly string[] = [
@@ -201,7 +209,10 @@ export function parseSettings(
       raw['require-session-policy'],
       false
     ),
-    jobSummary: parseBoolean('job-summary', raw['job-summary'], true)
+    jobSummary: parseBoolean('job-summary', raw['job-summary'], true),
+    awsProfile: parseProfileName(raw['aws-profile']),
+    exportEnv: parseBoolean('export-env', raw['export-env'], raw['aws-profile'] === ''),
+    overwriteAwsProfile: parseBoolean('overwrite-aws-profile', raw['overwrite-aws-profile'], false)
   }
   checkSourceCombination(settings, raw)
   return settings
@@ -332,6 +343,18 @@ function parseProxy(value: string): string | undefined {
     )
   }
   return url.href
+}
+
+function parseProfileName(value: string): string | undefined {
+  if (value === '') return undefined
+  if (!/^[\w+=,.@-]{1,64}$/.test(value)) {
+    throw new InputError(
+      'aws-profile',
+      `'${value}' is not a usable profile name.`,
+      'Use 1 to 64 letters, digits and + = , . @ _ -, e.g. aws-profile: plan.'
+    )
+  }
+  return value
 }
 
 function parseMode(value: string): Mode {

@@ -17,3 +17,30 @@ export function exportedVariablesToClean(): string[] {
   }
   return names
 }
+
+const WRITTEN_PROFILE = 'written-profile'
+
+export interface WrittenProfile {
+  profile: string
+  credentials: string
+  config: string
+}
+
+/** Saved before the files are written, so the post step removes the profile even after a failure. */
+export function rememberWrittenProfile(profile: WrittenProfile): void {
+  core.saveState(WRITTEN_PROFILE, JSON.stringify(profile))
+}
+
+export function writtenProfileToRemove(): WrittenProfile | undefined {
+  const saved = core.getState(WRITTEN_PROFILE)
+  if (saved === '') return undefined
+  const profile = JSON.parse(saved) as WrittenProfile
+  if (
+    typeof profile.profile !== 'string' ||
+    typeof profile.credentials !== 'string' ||
+    typeof profile.config !== 'string'
+  ) {
+    throw new Error(`the saved state '${WRITTEN_PROFILE}' is not a profile`)
+  }
+  return profile
+}

@@ -1,0 +1,167 @@
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { ActionError, InputError } from './errors.js'
+
+/**
+ * Named profiles in the shared `credentials` and `config` files, so one job can hold several
+ * narrowed sessions at once (e.g. a read-only one for plan, a scoped writer for apply). The
+ * text transforms are pure; only writeProfile/removeProfile touch the disk.
+ */
+
+export interface ProfileFiles {
+  credentials: string
+  config: string
+  /** The files are not at ~/.aws/…, so later steps need AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE. */
+  custom: boolean
+}
+
+export function profileFiles(env: Record<string, string | undefined>): ProfileFiles {
+  const home = env.HOME || homedir()
+  const defaults = {
+    credentials: join(home, '.aws', 'credentials'),
+    config: join(home, '.aws', 'config')
+  }
+  const credentials = env.AWS_SHARED_CREDENTIALS_FILE || defaults.credentials
+  const config = env.AWS_CONFIG_FILE || defaults.config
+  return {
+    credentials,
+    config,
+    custom: credentials !== defaults.credentials || config !== defaults.config
+  }
+}
+
+/** The section header of a profile: `[name]` in credentials, `[profile name]` in config (but `[default]`). */
+export function sectionName(file: 'credentials' | 'config', profile: string): string {
+  return file === 'config' && profile !== 'default' ? `profile ${profile}` : profile
+}
+
+const HEADER = /^\s*\[([^\]]+)\]\s*$/
+
+export function hasSection(text: string, name: string): boolean {
+  return text.split('\n').some(line => HEADER.exec(line)?.[1].trim() === name)
+}
+
+/** Removes one section (its header and lines up to the next header), keeping everything else as it was. */
+export function removeSection(text: string, name: string): string {
+  const out: string[] = []
+  let skipping = false
+  for (const line of text.split('\n')) {
+    const header = HEADER.exec(line)
+    if (header) skipping = header[1].trim() === name
+    if (!skipping) out.push(line)
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n')
+}
+
+export function upsertSection(text: string, name: string, entries: Record<string, string>): string {
+  const kept = removeSection(text, name).replace(/\s+$/, '')
+  const section = [`[${name}]`, ...Object.entries(entries).map(([k, v]) => `${k} = ${v}`)].join(
+    '\n'
+  )
+  return `${kept === '' ? '' : `${kept}\n\n`}${section}\n`
+}
+
+export interface ProfileWrite {
+  profile: string
+  files: ProfileFiles
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
+  region: string
+  overwrite: boolean
+}
+
+/**
+ * Writes the profile into both files: mode 0600 in a 0700 directory, other profiles kept, a
+ * profile of the same name replaced only when asked, and never through a symlink (which could
+ * send the secret somewhere the workflow did not mean).
+ */
+export function writeProfile(write: ProfileWrite): void {
+  const { profile, files } = write
+  const { credentialsText, configText } = checkProfileWritable(profile, files, write.overwrite)
+  writePrivate(
+    files.credentials,
+    upsertSection(credentialsText, sectionName('credentials', profile), {
+      aws_access_key_id: write.credentials.accessKeyId,
+      aws_secret_access_key: write.credentials.secretAccessKey,
+      aws_session_token: write.credentials.sessionToken
+    })
+  )
+  writePrivate(
+    files.config,
+    upsertSection(configText, sectionName('config', profile), { region: write.region })
+  )
+}
+
+/** Called before STS too, so a name clash or a symlink fails the step before any request. */
+export function checkProfileWritable(
+  profile: string,
+  files: ProfileFiles,
+  overwrite: boolean
+): { credentialsText: string; configText: string } {
+  const credentialsText = readIfPresent(files.credentials)
+  const configText = readIfPresent(files.config)
+  if (
+    !overwrite &&
+    (hasSection(credentialsText, sectionName('credentials', profile)) ||
+      hasSection(configText, sectionName('config', profile)))
+  ) {
+    throw new InputError(
+      'aws-profile',
+      `a profile named '${profile}' already exists in ${files.credentials} or ${files.config}.`,
+      'Choose another name, or set overwrite-aws-profile: true to replace it.'
+    )
+  }
+  return { credentialsText, configText }
+}
+
+/** The post step: takes out exactly the sections this profile added. */
+export function removeProfile(
+  profile: string,
+  files: Pick<ProfileFiles, 'credentials' | 'config'>
+): void {
+  for (const [file, path] of [
+    ['credentials', files.credentials],
+    ['config', files.config]
+  ] as const) {
+    const text = readIfPresent(path)
+    const name = sectionName(file, profile)
+    if (hasSection(text, name)) writePrivate(path, removeSection(text, name))
+  }
+}
+
+function readIfPresent(path: string): string {
+  refuseSymlink(path)
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ''
+    throw error
+  }
+}
+
+function refuseSymlink(path: string): void {
+  for (const candidate of [path, dirname(path)]) {
+    let isLink = false
+    try {
+      isLink = lstatSync(candidate).isSymbolicLink()
+    } catch {
+      continue
+    }
+    if (isLink) {
+      throw new ActionError(
+        `${candidate} is a symbolic link; credentials are not written through links. Point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at a regular file.`,
+        'Profile file is a symlink'
+      )
+    }
+  }
+}
+
+function writePrivate(path: string, text: string): void {
+  const directory = dirname(path)
+  const created = mkdirSync(directory, { recursive: true, mode: 0o700 })
+  // Tighten ~/.aws, but never a folder the workflow chose that others may share.
+  if (created !== undefined || basename(directory) === '.aws') chmodSync(directory, 0o700)
+  const temporary = `${path}.${process.pid}.tmp`
+  writeFileSync(temporary, text, { mode: 0o600 })
+  renameSync(temporary, path)
+}

@@ -10,6 +10,7 @@ import {
   assumeRoleWithWebIdentity,
   createStsClient,
   getCallerIdentity,
+  getScopedCredentials,
   type AssumedSession,
   type RoleRequest,
   type Sts,
@@ -162,6 +163,67 @@ function connect(settings: Settings, deps: AssumeDependencies, credentials?: Aws
     agents: deps.proxyAgents?.(settings),
     log: deps.info
   })
+}
+
+/**
+ * mode: scope. Narrows the temporary credentials already in the environment (typically exported
+ * by an earlier step of this action) with GetScopedCredentials: same identity, a scope-down
+ * policy, optionally a shorter life. What STS would refuse is refused here first.
+ */
+export async function scopeCredentialsInEnvironment(
+  settings: Settings,
+  policy: SessionPolicy,
+  deps: AssumeDependencies
+): Promise<AssumeResult> {
+  const source: SourceChoice = {
+    kind: 'environment',
+    reason: 'mode: scope narrows the credentials already in the environment'
+  }
+  const { credentials } = await loadSourceCredentials(undefined, deps.credentialChain)
+  maskCredentials(credentials, deps.mask)
+  if (!credentials.sessionToken) {
+    throw new ActionError(
+      'mode: scope needs temporary credentials (a role session with a session token), but the environment holds long-term IAM user keys. ' +
+        'Assume a role first (this action with mode: assume, e.g. through GitHub OIDC), or get a session with GetSessionToken.',
+      'Scoping needs temporary credentials'
+    )
+  }
+  const expiration = sourceExpiration(credentials.expiration, deps.env)
+  const remaining = expiration ? Math.floor((expiration.getTime() - Date.now()) / 1000) : undefined
+  if (settings.durationGiven && remaining !== undefined && settings.durationSeconds > remaining) {
+    throw new InputError(
+      'role-duration-seconds',
+      `is ${settings.durationSeconds}, but the credentials being scoped expire in ${remaining} s (at ${expiration!.toISOString()}).`,
+      `Write ${Math.max(1, remaining - 60)} or less, or leave it empty to keep their expiry.`
+    )
+  }
+  deps.info(`Source credentials: ${describeSource(source.kind)}, because ${source.reason}.`)
+  deps.info(
+    `Scoping the session in the environment${settings.durationGiven ? ` to ${settings.durationSeconds} s` : ''}` +
+      (remaining !== undefined ? ` (it expires in ${Math.floor(remaining / 60)} minutes)` : '') +
+      '.'
+  )
+  const request = {
+    policy: policy.inline,
+    durationSeconds: settings.durationGiven ? settings.durationSeconds : undefined,
+    description: settings.scopedSessionDescription
+  }
+  deps.debug(`GetScopedCredentials request: ${JSON.stringify(request)}`)
+  const session = await getScopedCredentials(connect(settings, deps, credentials), request)
+  maskCredentials(session.credentials, deps.mask)
+  return { session, source }
+}
+
+/** When the credentials being scoped expire: as the chain reports it, or as an earlier step exported it. */
+function sourceExpiration(
+  fromChain: Date | undefined,
+  env: Record<string, string | undefined>
+): Date | undefined {
+  if (fromChain !== undefined) return fromChain
+  const exported = env.AWS_CREDENTIAL_EXPIRATION
+    ? new Date(env.AWS_CREDENTIAL_EXPIRATION)
+    : undefined
+  return exported !== undefined && !Number.isNaN(exported.getTime()) ? exported : undefined
 }
 
 export function maskCredentials(

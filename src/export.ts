@@ -69,7 +69,8 @@ export function exportSession(
 export function setIdentityOutputs(session: AssumedSession): void {
   core.setOutput('aws-account-id', session.account)
   core.setOutput('arn', session.arn)
-  core.setOutput('user-id', session.userId)
+  if (session.userId) core.setOutput('user-id', session.userId)
+  if (session.scopedSessionId) core.setOutput('scoped-session-id', session.scopedSessionId)
   core.setOutput('expiration', session.credentials.expiration.toISOString())
   core.setOutput('session-token-utilization', session.utilization ?? '')
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { accountOf } from './arn.js'
-import { assumeRoleWithSessionPolicy } from './assume.js'
+import { assumeRoleWithSessionPolicy, scopeCredentialsInEnvironment } from './assume.js'
 import { policyDataLoaders } from './data.js'
 import { ActionError, InputError } from './errors.js'
 import {
@@ -65,7 +65,9 @@ export async function run(): Promise<void> {
       const blanked = unsetInheritedCredentials()
       if (blanked.length > 0) core.info(`Unset ${blanked.join(', ')} inherited from earlier steps.`)
     }
-    const { session, source } = await assumeRoleWithSessionPolicy(settings, policy, {
+    const flow =
+      settings.mode === 'scope' ? scopeCredentialsInEnvironment : assumeRoleWithSessionPolicy
+    const { session, source } = await flow(settings, policy, {
       env: process.env,
       mask: core.setSecret,
       info: core.info,
@@ -87,7 +89,7 @@ export async function run(): Promise<void> {
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
     core.info(
-      `Assumed ${session.arn}; the credentials expire at ${session.credentials.expiration.toISOString()}` +
+      `${settings.mode === 'scope' ? `Scoped ${session.arn} (scoped session ${session.scopedSessionId})` : `Assumed ${session.arn}`}; the credentials expire at ${session.credentials.expiration.toISOString()}` +
         (session.utilization !== undefined && hasSessionPolicy(policy)
           ? `; the session policies use ${session.utilization}% of the packed-policy space`
           : '') +

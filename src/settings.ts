@@ -53,7 +53,8 @@ export const INPUT_NAMES = [
   'job-summary',
   'aws-profile',
   'export-env',
-  'overwrite-aws-profile'
+  'overwrite-aws-profile',
+  'scoped-session-description'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -73,7 +74,7 @@ export interface StaticKeys {
 }
 
 /** Where the credentials that call STS come from. */
-export const MODES = ['assume', 'check'] as const
+export const MODES = ['assume', 'check', 'scope'] as const
 export type Mode = (typeof MODES)[number]
 
 export const SOURCE_KINDS = ['oidc', 'web-identity-file', 'keys', 'environment'] as const
@@ -84,7 +85,10 @@ export interface Settings {
   partition: string
   stsEndpoint?: string
   sourceKeys?: StaticKeys
-  /** assume: the default; check: only check the session policy, no credentials, no request. */
+  /**
+   * assume: the default; check: only check the session policy, no credentials, no request;
+   * scope: narrow the temporary credentials already in the environment (GetScopedCredentials).
+   */
   mode: Mode
   /** A complete role ARN, or a bare name that needs the source account to complete it; none in check mode. */
   role?: { arn: string } | { name: string }
@@ -126,6 +130,10 @@ export interface Settings {
   /** Export AWS_* variables: by default yes, unless the session goes to a profile. */
   exportEnv: boolean
   overwriteAwsProfile: boolean
+  /** mode: scope; lands in CloudTrail. */
+  scopedSessionDescription: string
+  /** mode: scope: whether role-duration-seconds was given (else the scope keeps the source's expiry). */
+  durationGiven: boolean
 }
 
 const POLICY_INPUTS: readonly string[] = [
@@ -169,11 +177,12 @@ export function parseSettings(
     sourceKeys: parseStaticKeys(raw),
     mode,
     role:
-      mode === 'check' && raw['role-to-assume'] === ''
+      mode !== 'assume' && raw['role-to-assume'] === ''
         ? undefined
         : parseRole(raw['role-to-assume'], partition),
     roleSessionName: parseSessionName(raw['role-session-name'], env),
-    durationSeconds: parseDuration(raw['role-duration-seconds']),
+    durationSeconds: parseDuration(raw['role-duration-seconds'], mode),
+    durationGiven: raw['role-duration-seconds'] !== '',
     externalId: parseExternalId(raw['role-external-id']),
     mfa: parseMfa(raw['mfa-serial-number'], raw['mfa-token-code']),
     inlinePolicy: parseInlinePolicySource(raw, env, readFile),
@@ -212,8 +221,10 @@ export function parseSettings(
     jobSummary: parseBoolean('job-summary', raw['job-summary'], true),
     awsProfile: parseProfileName(raw['aws-profile']),
     exportEnv: parseBoolean('export-env', raw['export-env'], raw['aws-profile'] === ''),
-    overwriteAwsProfile: parseBoolean('overwrite-aws-profile', raw['overwrite-aws-profile'], false)
+    overwriteAwsProfile: parseBoolean('overwrite-aws-profile', raw['overwrite-aws-profile'], false),
+    scopedSessionDescription: parseScopedDescription(raw['scoped-session-description'], env)
   }
+  if (mode === 'scope') checkScopeInputs(settings, raw)
   checkSourceCombination(settings, raw)
   return settings
 }
@@ -343,6 +354,68 @@ function parseProxy(value: string): string | undefined {
     )
   }
   return url.href
+}
+
+function parseScopedDescription(value: string, env: Record<string, string | undefined>): string {
+  if (value.length > 256) {
+    throw new InputError(
+      'scoped-session-description',
+      `is ${value.length} characters; STS accepts at most 256.`,
+      'Shorten it; it is shown in CloudTrail next to the scoped session.'
+    )
+  }
+  if (value !== '') return value
+  // Whoever reads CloudTrail later should be able to find the run that narrowed the session.
+  const run = [
+    env.GITHUB_REPOSITORY,
+    env.GITHUB_WORKFLOW,
+    env.GITHUB_JOB && `job ${env.GITHUB_JOB}`
+  ]
+  const described = run.filter(Boolean).join(' / ')
+  const text = `scoped-role${described ? `: ${described}` : ''}${env.GITHUB_RUN_ID ? ` run ${env.GITHUB_RUN_ID}` : ''}`
+  return text.slice(0, 256)
+}
+
+/** What GetScopedCredentials cannot take, refused before any request. */
+function checkScopeInputs(settings: Settings, raw: RawInputs): void {
+  if (raw['role-to-assume'] !== '') {
+    throw new InputError(
+      'role-to-assume',
+      'is not used in mode: scope, which narrows the credentials already in the environment and keeps their identity.',
+      'Remove role-to-assume, or use mode: assume to assume another role.'
+    )
+  }
+  if (settings.managedPolicies.length > 0) {
+    throw new InputError(
+      'managed-session-policies',
+      'cannot be used in mode: scope: GetScopedCredentials takes only an inline policy.',
+      'Write the permissions as inline-session-policy (or a file), or use mode: assume with the managed policies.'
+    )
+  }
+  if (settings.inlinePolicy === undefined && !settings.durationGiven) {
+    throw new InputError(
+      'inline-session-policy',
+      'is required in mode: scope unless role-duration-seconds is given: otherwise nothing would be narrowed.',
+      'Give the policy the next steps need, e.g. {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}.'
+    )
+  }
+  if (settings.region === 'aws-global') {
+    throw new InputError(
+      'aws-region',
+      'is aws-global, but GetScopedCredentials is served only by regional endpoints.',
+      'Write a region such as us-east-1.'
+    )
+  }
+  if (
+    settings.stsEndpoint !== undefined &&
+    /^https?:\/\/sts\.amazonaws\.com(:\d+)?\/?$/i.test(settings.stsEndpoint)
+  ) {
+    throw new InputError(
+      'sts-endpoint',
+      'is the global STS endpoint, which does not serve GetScopedCredentials.',
+      `Write the regional one, https://sts.${settings.region}.amazonaws.com, or leave it empty.`
+    )
+  }
 }
 
 function parseProfileName(value: string): string | undefined {
@@ -566,9 +639,22 @@ export function sanitizeSessionName(value: string): string {
     .slice(0, 64)
 }
 
-function parseDuration(value: string): number {
+/** GetScopedCredentials allows 1 s to 36 h (within the source's remaining lifetime). */
+const SCOPE_DURATION = { min: 1, max: 129600 }
+
+function parseDuration(value: string, mode: Mode): number {
   if (value === '') return DEFAULT_DURATION_SECONDS
   const seconds = Number(value)
+  if (mode === 'scope') {
+    if (!/^\d+$/.test(value) || seconds < SCOPE_DURATION.min || seconds > SCOPE_DURATION.max) {
+      throw new InputError(
+        'role-duration-seconds',
+        `'${value}' is not a whole number of seconds from 1 to 129600, as mode: scope allows.`,
+        'Write e.g. 900, or leave it empty to keep the expiry of the credentials being scoped.'
+      )
+    }
+    return seconds
+  }
   if (!/^\d+$/.test(value) || seconds < 900 || seconds > 43200) {
     throw new InputError(
       'role-duration-seconds',

@@ -2,7 +2,7 @@ import { ActionError } from './errors.js'
 import { RetriesExhausted, classifyError, errorFacts, type ErrorFacts } from './retry.js'
 
 export interface StsCallContext {
-  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity'
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity' | 'GetScopedCredentials'
   roleArn?: string
   sourceArn?: string
   /** What was sent (never secrets): sizes for PackedPolicyTooLarge, durations for limits. */
@@ -81,6 +81,8 @@ const EXPLAIN: Record<string, Explainer> = {
     }
     return 'STS refused a parameter; the message names it.'
   },
+  InsufficientSessionLifetime: () =>
+    'role-duration-seconds asks for more than the credentials being scoped have left. Give a shorter duration, or leave it empty to keep their expiry.',
   MissingAuthenticationToken: () =>
     'The request was not signed: the source credentials are missing (set aws-access-key-id and aws-secret-access-key, or run with OIDC).'
 }
@@ -110,6 +112,7 @@ function normalizeCode(code: string): string {
   if (code === 'IDPRejectedClaimException') return 'IDPRejectedClaim'
   if (code === 'InvalidIdentityTokenException') return 'InvalidIdentityToken'
   if (code === 'IDPCommunicationErrorException') return 'IDPCommunicationError'
+  if (code === 'InsufficientSessionLifetimeException') return 'InsufficientSessionLifetime'
   return code
 }
 

@@ -2,11 +2,13 @@ import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
+  GetScopedCredentialsCommand,
   STSClient,
   type AssumeRoleCommandInput,
   type AssumeRoleResponse,
   type AssumeRoleWithWebIdentityResponse,
-  type GetCallerIdentityResponse
+  type GetCallerIdentityResponse,
+  type GetScopedCredentialsResponse
 } from '@aws-sdk/client-sts'
 import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
@@ -122,6 +124,8 @@ export interface AssumedSession extends Identity {
   credentials: Required<AwsCredentials>
   /** Percent of the packed-policy space the session policies and tags use, when STS reports it. */
   utilization?: number
+  /** mode: scope: the scoped session's id (the identity stays the caller's). */
+  scopedSessionId?: string
   /** For a web identity: who the token named, for whom, and who issued it. */
   webIdentity?: { subject?: string; audience?: string; provider?: string }
 }
@@ -244,4 +248,59 @@ export async function getCallerIdentity(sts: Sts): Promise<Identity> {
     async () => new GetCallerIdentityCommand({})
   )
   return { arn: output.Arn ?? '', userId: output.UserId ?? '', account: output.Account ?? '' }
+}
+
+export interface ScopeRequest {
+  policy?: string
+  /** Omitted: the scoped credentials keep the caller's expiration. */
+  durationSeconds?: number
+  description: string
+}
+
+/**
+ * GetScopedCredentials: narrows the caller's own temporary credentials, keeping its identity.
+ * The result's ARN is the caller's role session, so outputs name the same identity as before.
+ */
+export async function getScopedCredentials(
+  sts: Sts,
+  request: ScopeRequest
+): Promise<AssumedSession> {
+  const context: StsCallContext = { action: 'GetScopedCredentials', request }
+  const output = await send<GetScopedCredentialsResponse>(
+    sts,
+    context,
+    async () =>
+      new GetScopedCredentialsCommand({
+        Policy: request.policy,
+        DurationSeconds: request.durationSeconds,
+        ScopedSessionDescription: request.description
+      })
+  )
+  const credentials = output.Credentials
+  const arn = output.SessionInfo?.Arn
+  if (
+    !credentials?.AccessKeyId ||
+    !credentials.SecretAccessKey ||
+    !credentials.SessionToken ||
+    !credentials.Expiration ||
+    !arn
+  ) {
+    throw explainStsError(
+      new Error('the GetScopedCredentials response has no credentials'),
+      context
+    )
+  }
+  return {
+    credentials: {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretAccessKey,
+      sessionToken: credentials.SessionToken,
+      expiration: credentials.Expiration
+    },
+    arn,
+    userId: '',
+    account: accountOf(arn),
+    utilization: output.SessionTokenUtilization,
+    scopedSessionId: output.SessionInfo?.ScopedSessionId
+  }
 }

@@ -62,6 +62,7 @@ export function assumeSummaryMarkdown(summary: AssumeSummary): string {
     ['Region', summary.region],
     ['Expires', `${expires.toISOString()} (in ${minutes} minutes)`]
   ]
+  if (session.scopedSessionId) rows.splice(1, 0, ['Scoped session', session.scopedSessionId])
   if (session.utilization !== undefined) {
     rows.push(['Packed-policy space used', `\`${utilizationBar(session.utilization)}\``])
   }
@@ -70,7 +71,10 @@ export function assumeSummaryMarkdown(summary: AssumeSummary): string {
     '| --- | --- |',
     ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)
   ].join('\n')
-  const text = `### scoped-role: assumed a narrowed session\n\n${table}\n\n${policyMarkdown(policy)}\n`
+  const what = session.scopedSessionId
+    ? 'scoped the session in the environment'
+    : 'assumed a narrowed session'
+  const text = `### scoped-role: ${what}\n\n${table}\n\n${policyMarkdown(policy)}\n`
   return summary.maskAccount ? text.split(session.account).join('***') : text
 }
 

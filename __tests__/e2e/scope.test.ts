@@ -1,0 +1,185 @@
+/**
+ * mode: scope through the bundled action: assume once with OIDC, then narrow the exported
+ * session step by step with GetScopedCredentials; the identity stays the role session.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { startLocalGitHubOidc, type LocalGitHubOidc } from '../../local-sts/github-oidc.js'
+import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
+import { Job, type StepResult } from './harness.js'
+
+const ROLE = 'arn:aws:iam::111122223333:role/ci'
+const READ =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}'
+const READ_ONE =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::artifacts/*"}]}'
+
+let sts: LocalSts
+let oidc: LocalGitHubOidc
+let job: Job
+let oidcEnv: Record<string, string>
+
+beforeAll(async () => {
+  oidc = await startLocalGitHubOidc()
+  sts = await startLocalSts({ identityProviders: [oidc.provider('sts.amazonaws.com')] })
+  oidcEnv = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
+  }
+})
+afterAll(async () => {
+  await sts.close()
+  await oidc.close()
+})
+beforeEach(() => {
+  sts.reset()
+  job = new Job(sts, { secrets: () => oidc.tokens })
+})
+
+async function assumeWithOidc(): Promise<StepResult> {
+  const result = await job.run({
+    inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1' },
+    env: oidcEnv
+  })
+  expect(result.exitCode).toBe(0)
+  return result
+}
+
+function expectRefusedBeforeRequest(result: StepResult, requestsBefore: number): string {
+  expect(result.exitCode).toBe(1)
+  expect(sts.requests).toHaveLength(requestsBefore)
+  expect(result.env).toEqual({})
+  expect(result.errors).toHaveLength(1)
+  return result.errors[0]
+}
+
+describe('mode: scope', () => {
+  it('narrows the session twice; the identity stays the role session', async () => {
+    const assumed = await assumeWithOidc()
+    const scoped = await job.run({
+      inputs: { mode: 'scope', 'aws-region': 'us-east-1', 'inline-session-policy': READ },
+      env: { ...oidcEnv, ...assumed.env, GITHUB_WORKFLOW: 'build', GITHUB_JOB: 'test' }
+    })
+    expect(scoped.exitCode).toBe(0)
+    const request = sts.requests[1]
+    expect(request.action).toBe('GetScopedCredentials')
+    expect(request.accessKeyId).toBe(assumed.env.AWS_ACCESS_KEY_ID)
+    expect(request.params.Policy).toBe(READ)
+    expect(request.params.DurationSeconds).toBeUndefined()
+    expect(request.params.ScopedSessionDescription).toBe(
+      'scoped-role: octo-org/octo-repo / build / job test run 4242'
+    )
+    expect(scoped.outputs.arn).toBe(assumed.outputs.arn)
+    expect(scoped.outputs['scoped-session-id']).toMatch(/^\S+$/)
+    expect(scoped.env.AWS_ACCESS_KEY_ID).not.toBe(assumed.env.AWS_ACCESS_KEY_ID)
+    expect(scoped.env.AWS_CREDENTIAL_EXPIRATION).toBe(assumed.env.AWS_CREDENTIAL_EXPIRATION)
+    expect(scoped.summary).toContain('scoped the session in the environment')
+
+    const narrower = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ_ONE,
+        'role-duration-seconds': '900'
+      },
+      env: { ...scoped.env }
+    })
+    expect(narrower.exitCode).toBe(0)
+    expect(sts.requests[2].accessKeyId).toBe(scoped.env.AWS_ACCESS_KEY_ID)
+    expect(sts.requests[2].params.DurationSeconds).toBe('900')
+    expect(narrower.outputs.arn).toBe(assumed.outputs.arn)
+
+    // The SDK, with the last scoped credentials, still sees the same role session.
+    const client = new STSClient({
+      region: 'us-east-1',
+      endpoint: sts.url,
+      credentials: {
+        accessKeyId: narrower.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: narrower.env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: narrower.env.AWS_SESSION_TOKEN
+      }
+    })
+    expect((await client.send(new GetCallerIdentityCommand({}))).Arn).toBe(assumed.outputs.arn)
+  })
+
+  it('refuses IAM user keys before any request', async () => {
+    const result = await job.run({
+      inputs: { mode: 'scope', 'aws-region': 'us-east-1', 'inline-session-policy': READ },
+      env: {
+        AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey
+      }
+    })
+    const error = expectRefusedBeforeRequest(result, 0)
+    expect(error).toContain('mode: scope needs temporary credentials')
+    expect(error).toContain('GetSessionToken')
+  })
+
+  it('refuses a duration beyond the remaining lifetime before the request', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ,
+        'role-duration-seconds': '7200'
+      },
+      env: assumed.env
+    })
+    expect(expectRefusedBeforeRequest(result, 1)).toMatch(
+      /role-duration-seconds: is 7200, but the credentials being scoped expire in \d+ s/
+    )
+  })
+
+  it('explains STS refusing a duration it could not check itself', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: { mode: 'scope', 'aws-region': 'us-east-1', 'role-duration-seconds': '7200' },
+      env: { ...assumed.env, AWS_CREDENTIAL_EXPIRATION: undefined }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors[0]).toContain('GetScopedCredentials failed: InsufficientSessionLifetime')
+    expect(result.errors[0]).toContain('Give a shorter duration')
+    expect(result.env).toEqual({})
+  })
+
+  it.each([
+    [
+      { 'managed-session-policies': 'ReadOnlyAccess', 'inline-session-policy': READ },
+      'managed-session-policies: cannot be used in mode: scope'
+    ],
+    [
+      { 'role-to-assume': ROLE, 'inline-session-policy': READ },
+      'role-to-assume: is not used in mode: scope'
+    ],
+    [{}, 'inline-session-policy: is required in mode: scope unless role-duration-seconds is given'],
+    [
+      { 'inline-session-policy': READ, 'sts-endpoint': 'https://sts.amazonaws.com' },
+      'sts-endpoint: is the global STS endpoint'
+    ],
+    [{ 'role-duration-seconds': '200000' }, 'from 1 to 129600']
+  ])('refuses %j before any request', async (inputs, message) => {
+    const result = await job.run({
+      inputs: { mode: 'scope', 'aws-region': 'us-east-1', ...inputs },
+      env: oidcEnv
+    })
+    expect(expectRefusedBeforeRequest(result, 0)).toContain(message)
+  })
+
+  it('lets the scoped credentials go only where named: export-env false with output-credentials', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ_ONE,
+        'export-env': 'false',
+        'output-credentials': 'true'
+      },
+      env: assumed.env
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.env).toEqual({})
+    expect(result.outputs['aws-access-key-id']).toBe(sts.issued[sts.issued.length - 1].accessKeyId)
+  })
+})

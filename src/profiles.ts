@@ -141,7 +141,7 @@ function readIfPresent(path: string): string {
 
 function refuseSymlink(path: string): void {
   for (const candidate of [path, dirname(path)]) {
-    let isLink = false
+    let isLink: boolean
     try {
       isLink = lstatSync(candidate).isSymbolicLink()
     } catch {

@@ -242,7 +242,12 @@ async function webIdentityToken(
 ): Promise<string> {
   if (source.kind === 'oidc') {
     try {
-      return await deps.requestIdToken(settings.audience)
+      // The token client retries on its own; the step's retry budget bounds it all the same.
+      return await withDeadline(
+        deps.requestIdToken(settings.audience),
+        settings.retry.budgetMs,
+        `no token within retry-max-seconds (${settings.retry.budgetMs / 1000} s)`
+      )
     } catch (error) {
       throw new ActionError(
         `Could not get a GitHub OIDC token for audience '${settings.audience}': ${(error as Error).message.replace(/\s+/g, ' ')}`,
@@ -270,6 +275,14 @@ async function webIdentityToken(
     )
   }
   return token
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms)
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
 function logPlan(roleArn: string, settings: Settings, deps: AssumeDependencies): void {

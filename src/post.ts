@@ -1,3 +1,4 @@
 import { runCleanup } from './cleanup.js'
 
 await runCleanup()
+process.exit()

@@ -28,6 +28,7 @@ const THROTTLING = new Set([
   'SlowDown'
 ])
 const TRANSIENT_CODES = new Set([
+  'MalformedResponse',
   'IDPCommunicationError',
   'IDPCommunicationErrorException',
   'InternalFailure',
@@ -79,7 +80,11 @@ export function errorFacts(error: unknown): ErrorFacts {
     (e.code && /^E[A-Z_]+$|^ERR_/.test(e.code) ? e.code : undefined) ??
     (e.name && e.name !== 'Error' ? e.name : 'Error')
   return {
-    code,
+    // An answer that is not STS's XML has no code of its own; name it for the log and the title.
+    code:
+      code === 'Error' && /XML parse error|Deserializ/i.test(e.message ?? '')
+        ? 'MalformedResponse'
+        : code,
     status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
     message: e.message ?? String(error),
     requestId: e.$metadata?.requestId

@@ -45,6 +45,9 @@ export function createStsClient(options: StsClientOptions): Sts {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.useFipsEndpoint ? { useFipsEndpoint: true } : {}),
+    // Regional always, whatever AWS_STS_REGIONAL_ENDPOINTS says: the global endpoint is a single
+    // point of failure and does not serve GetScopedCredentials.
+    useGlobalEndpoint: false,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     customUserAgent: options.userAgent,
     // Retries are ours (withRetries): the SDK's would multiply with them.

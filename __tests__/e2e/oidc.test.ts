@@ -186,6 +186,26 @@ describe('GitHub OIDC', () => {
     expect(error).toContain('permissions:\n  id-token: write')
   })
 
+  it('bounds the token request by the retry budget when the token endpoint keeps failing', async () => {
+    const failing = await startLocalGitHubOidc()
+    failing.injectFault({ status: 503 }, 100)
+    try {
+      const result = await job.run({
+        inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'retry-max-seconds': '2' },
+        env: {
+          ACTIONS_ID_TOKEN_REQUEST_URL: failing.requestUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: failing.requestToken
+        }
+      })
+      const error = expectFailed(result, 0)
+      expect(error).toContain("Could not get a GitHub OIDC token for audience 'sts.amazonaws.com'")
+      expect(error).toContain('no token within retry-max-seconds (2 s)')
+      expect(result.durationMs).toBeLessThan(2000 + 2000)
+    } finally {
+      await failing.close()
+    }
+  })
+
   it('refuses force-source: oidc without the permission, before any request', async () => {
     const result = await job.run({
       inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'force-source': 'oidc' }

@@ -183,3 +183,28 @@ describe('mode: scope', () => {
     expect(result.outputs['aws-access-key-id']).toBe(sts.issued[sts.issued.length - 1].accessKeyId)
   })
 })
+
+describe('mode: scope endpoints', () => {
+  it('stays regional even when AWS_STS_REGIONAL_ENDPOINTS asks for the global endpoint', async () => {
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ,
+        'retry-max-attempts': '1'
+      },
+      env: {
+        AWS_ENDPOINT_URL_STS: undefined,
+        AWS_STS_REGIONAL_ENDPOINTS: 'legacy',
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE00',
+        AWS_SECRET_ACCESS_KEY: 'secret-secret-secret',
+        AWS_SESSION_TOKEN: 'token-token-token'
+      },
+      secrets: ['secret-secret-secret', 'token-token-token']
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(
+      'loopback guard: refused a connection to sts.us-east-1.amazonaws.com'
+    )
+  })
+})

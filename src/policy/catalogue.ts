@@ -27,9 +27,43 @@ export interface IamCatalogue {
   suggestServices(prefix: string): string[]
 }
 
+/**
+ * Where a catalogue gets its service lines from. `actionList` returns the text after `prefix:`
+ * on the line of one of `services`; it is asked at most once per service, and only when a
+ * lookup needs that service.
+ */
+export interface IamCatalogueSource {
+  readonly services: readonly string[]
+  /** The text of the catalogue's `#` line, if it has one. */
+  origin(): string | undefined
+  actionList(prefix: string): string
+}
+
 export function parseIamCatalogue(text: string): IamCatalogue {
-  let origin = 'the built-in IAM action catalogue'
-  const byService = new Map<string, string[]>()
+  const { origin, actionLists } = indexCatalogueLines(text)
+  return lazyIamCatalogue({
+    services: [...actionLists.keys()],
+    origin: () => origin,
+    actionList: prefix => actionLists.get(prefix)!
+  })
+}
+
+/** A catalogue over a source that can produce one service's line without the others. */
+export function lazyIamCatalogue(source: IamCatalogueSource): IamCatalogue {
+  return new Catalogue(source)
+}
+
+/**
+ * The lines of (part of) the catalogue text by service prefix, each the text after the colon,
+ * left unsplit: splitting all 22,000 names is what made loading slow, and a policy names a few
+ * services. A later line of the same prefix wins, as does a later `#` line for the origin.
+ */
+export function indexCatalogueLines(text: string): {
+  origin?: string
+  actionLists: Map<string, string>
+} {
+  let origin: string | undefined
+  const actionLists = new Map<string, string>()
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) {
       origin = line.slice(1).trim()
@@ -37,13 +71,14 @@ export function parseIamCatalogue(text: string): IamCatalogue {
     }
     const colon = line.indexOf(':')
     if (colon <= 0) continue
-    const names = line.slice(colon + 1).split(',')
-    byService.set(
-      line.slice(0, colon),
-      names.filter(name => name !== '')
-    )
+    actionLists.set(line.slice(0, colon), line.slice(colon + 1))
   }
-  return new Catalogue(origin, byService)
+  return { origin, actionLists }
+}
+
+/** The services whose action lists a catalogue has split so far, for tests of its laziness. */
+export function parsedServices(catalogue: IamCatalogue): string[] | undefined {
+  return catalogue instanceof Catalogue ? catalogue.parsedServices() : undefined
 }
 
 // Actions are kept as bare names per service, and a pattern is matched as a service part and
@@ -51,25 +86,50 @@ export function parseIamCatalogue(text: string): IamCatalogue {
 // expression over twenty thousand `prefix:Name` strings.
 class Catalogue implements IamCatalogue {
   readonly services: readonly string[]
-  readonly size: number
-  // Built per service on first use: a policy names a few services, and indexing every action
-  // up front would cost more than the check itself.
+  // Everything below is built per service on first use: a policy names a few services, and
+  // splitting or indexing every action up front would cost more than the check itself.
+  private readonly known: Set<string>
+  private readonly names = new Map<string, string[]>()
   private readonly lowerIndex = new Map<string, Map<string, string>>()
   private readonly fullNames = new Map<string, string[]>()
   private servicesByActionName?: Map<string, string[]>
+  private originText?: string
 
-  constructor(
-    readonly origin: string,
-    private readonly byService: Map<string, string[]>
-  ) {
-    this.services = [...byService.keys()].sort()
+  constructor(private readonly source: IamCatalogueSource) {
+    this.known = new Set(source.services)
+    this.services = [...this.known].sort()
+  }
+
+  get origin(): string {
+    return (this.originText ??= this.source.origin() ?? 'the built-in IAM action catalogue')
+  }
+
+  get size(): number {
     let size = 0
-    for (const names of byService.values()) size += names.length
-    this.size = size
+    for (const service of this.known) size += this.namesOf(service)!.length
+    return size
+  }
+
+  parsedServices(): string[] {
+    return [...this.names.keys()].sort()
+  }
+
+  /** The bare action names of a service, undefined for an unknown prefix (exact case). */
+  private namesOf(service: string): string[] | undefined {
+    if (!this.known.has(service)) return undefined
+    let names = this.names.get(service)
+    if (names === undefined) {
+      names = this.source
+        .actionList(service)
+        .split(',')
+        .filter(name => name !== '')
+      this.names.set(service, names)
+    }
+    return names
   }
 
   hasService(prefix: string): boolean {
-    return this.byService.has(prefix.toLowerCase())
+    return this.known.has(prefix.toLowerCase())
   }
 
   has(action: string): boolean {
@@ -80,7 +140,7 @@ class Catalogue implements IamCatalogue {
     const colon = action.indexOf(':')
     if (colon <= 0) return undefined
     const service = action.slice(0, colon).toLowerCase()
-    const names = this.byService.get(service)
+    const names = this.namesOf(service)
     if (names === undefined) return undefined
     let index = this.lowerIndex.get(service)
     if (index === undefined) {
@@ -93,7 +153,7 @@ class Catalogue implements IamCatalogue {
 
   actionsOf(prefix: string): readonly string[] {
     const service = prefix.toLowerCase()
-    const names = this.byService.get(service)
+    const names = this.namesOf(service)
     if (names === undefined) return []
     let full = this.fullNames.get(service)
     if (full === undefined) {
@@ -118,12 +178,12 @@ class Catalogue implements IamCatalogue {
     const nameMatches = compilePattern(pattern.slice(colon + 1))
     const services = hasWildcard(servicePart)
       ? this.services.filter(compilePattern(servicePart))
-      : this.byService.has(servicePart.toLowerCase())
+      : this.known.has(servicePart.toLowerCase())
         ? [servicePart.toLowerCase()]
         : []
     const found: string[] = []
     for (const service of services) {
-      for (const name of this.byService.get(service)!) {
+      for (const name of this.namesOf(service)!) {
         if (nameMatches(name)) found.push(`${service}:${name}`)
       }
     }
@@ -144,7 +204,7 @@ class Catalogue implements IamCatalogue {
     const add = (candidate: string): void => {
       if (!suggestions.includes(candidate)) suggestions.push(candidate)
     }
-    const names = this.byService.get(service)
+    const names = this.namesOf(service)
     if (names !== undefined) {
       if (hasWildcard(name)) {
         for (const candidate of this.suggestWildcard(service, name, names)) add(candidate)
@@ -190,8 +250,9 @@ class Catalogue implements IamCatalogue {
   private servicesWith(name: string): string[] {
     if (this.servicesByActionName === undefined) {
       this.servicesByActionName = new Map()
-      for (const [service, names] of this.byService) {
-        for (const actionName of names) {
+      // In the source's order, as suggestions of the same name in several services are.
+      for (const service of this.known) {
+        for (const actionName of this.namesOf(service)!) {
           const key = actionName.toLowerCase()
           const list = this.servicesByActionName.get(key)
           if (list === undefined) this.servicesByActionName.set(key, [service])

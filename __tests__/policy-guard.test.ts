@@ -2,7 +2,6 @@ import { statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from '@jest/globals'
 import { loadIamCatalogue, loadManagedPolicyStatements } from '../src/data.js'
-import { InputError } from '../src/errors.js'
 import {
   compileActionList,
   parseIamCatalogue,
@@ -21,6 +20,7 @@ import {
   type PolicyData,
   type SessionPolicyReport
 } from '../src/policy/guard.js'
+import { errorOf } from './support/inputs.js'
 
 const catalogue = loadIamCatalogue()
 const managed = loadManagedPolicyStatements()
@@ -534,16 +534,6 @@ function run(c: Case): SessionPolicyReport {
     },
     data
   )
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
 }
 
 describe('checkSessionPolicy', () => {

@@ -1,22 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { loadManagedPolicyIndex, policyDataLoaders } from '../src/data.js'
-import { InputError } from '../src/errors.js'
 import { minifyInlinePolicy } from '../src/policy/inline-policy.js'
 import { splitList } from '../src/list-input.js'
 import { parseManagedPolicyList, resolveManagedPolicies } from '../src/policy/managed-policies.js'
 import { buildSessionPolicy } from '../src/policy/session-policy.js'
+import { errorOf } from './support/inputs.js'
 
 const INPUT = 'inline-session-policy'
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
-}
 
 function statement(i: number) {
   return {

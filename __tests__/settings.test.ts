@@ -1,19 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
 import {
-  INPUT_NAMES,
   defaultSessionName,
   findMisspeltPolicyInput,
   parseSettings,
   type RawInputs
 } from '../src/settings.js'
+import { errorOf, rawInputs } from './support/inputs.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 
-function raw(overrides: Partial<RawInputs> = {}): RawInputs {
-  const inputs = Object.fromEntries(INPUT_NAMES.map(name => [name, ''])) as RawInputs
-  return { ...inputs, 'role-to-assume': ROLE, 'aws-region': 'us-east-1', ...overrides }
-}
+const raw = rawInputs
 
 const noFile = (): string => {
   throw Object.assign(new Error('missing'), { code: 'ENOENT' })
@@ -21,16 +17,6 @@ const noFile = (): string => {
 
 function parse(overrides: Partial<RawInputs> = {}, env: Record<string, string> = {}) {
   return parseSettings(raw(overrides), env, noFile)
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
 }
 
 describe('parseSettings', () => {

@@ -1,37 +1,23 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
 import {
   checkSessionTags,
   githubContextTags,
   mergeTags,
   parseSessionTags
 } from '../src/session-tags.js'
-import { INPUT_NAMES, parseSettings, type RawInputs } from '../src/settings.js'
+import { parseSettings, type RawInputs } from '../src/settings.js'
 import { chooseSource } from '../src/source.js'
+import { errorOf, rawInputs } from './support/inputs.js'
 
-const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 const OIDC_ENV = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1/t?x=1',
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
 }
 const KEYS = { 'aws-access-key-id': 'AKIAEXAMPLE000000000', 'aws-secret-access-key': 's' }
 
-function raw(overrides: Partial<RawInputs> = {}): RawInputs {
-  const inputs = Object.fromEntries(INPUT_NAMES.map(name => [name, ''])) as RawInputs
-  return { ...inputs, 'role-to-assume': ROLE, 'aws-region': 'us-east-1', ...overrides }
-}
+const raw = rawInputs
 const parse = (overrides: Partial<RawInputs> = {}, env: Record<string, string> = {}) =>
   parseSettings(raw(overrides), env, () => '')
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
-}
 
 describe('chooseSource', () => {
   it('prefers keys, then a token file, then OIDC, then the environment', () => {

@@ -6,6 +6,7 @@ import {
   STSClient,
   type AssumeRoleCommandInput,
   type AssumeRoleResponse,
+  type Credentials,
   type AssumeRoleWithWebIdentityResponse,
   type GetCallerIdentityResponse,
   type GetScopedCredentialsResponse
@@ -218,30 +219,40 @@ function toSession(
   >,
   context: StsCallContext
 ): AssumedSession {
-  const credentials = output.Credentials
   const user = output.AssumedRoleUser
-  if (
-    !credentials?.AccessKeyId ||
-    !credentials.SecretAccessKey ||
-    !credentials.SessionToken ||
-    !credentials.Expiration ||
-    !user?.Arn ||
-    !user.AssumedRoleId
-  ) {
-    throw explainStsError(new Error(`the ${context.action} response has no credentials`), context)
-  }
+  if (!user?.Arn || !user.AssumedRoleId) throw incomplete(context)
   return {
-    credentials: {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
-      expiration: credentials.Expiration
-    },
+    credentials: requireCredentials(output.Credentials, context),
     arn: user.Arn,
     userId: user.AssumedRoleId,
     account: accountOf(user.Arn),
     utilization: output.SessionTokenUtilization ?? output.PackedPolicySize
   }
+}
+
+/** Every STS answer that grants a session carries these four; anything less is not usable. */
+function requireCredentials(
+  credentials: Credentials | undefined,
+  context: StsCallContext
+): Required<AwsCredentials> {
+  if (
+    !credentials?.AccessKeyId ||
+    !credentials.SecretAccessKey ||
+    !credentials.SessionToken ||
+    !credentials.Expiration
+  ) {
+    throw incomplete(context)
+  }
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    expiration: credentials.Expiration
+  }
+}
+
+function incomplete(context: StsCallContext): Error {
+  return explainStsError(new Error(`the ${context.action} response has no credentials`), context)
 }
 
 export async function getCallerIdentity(sts: Sts): Promise<Identity> {
@@ -279,27 +290,10 @@ export async function getScopedCredentials(
         ScopedSessionDescription: request.description
       })
   )
-  const credentials = output.Credentials
   const arn = output.SessionInfo?.Arn
-  if (
-    !credentials?.AccessKeyId ||
-    !credentials.SecretAccessKey ||
-    !credentials.SessionToken ||
-    !credentials.Expiration ||
-    !arn
-  ) {
-    throw explainStsError(
-      new Error('the GetScopedCredentials response has no credentials'),
-      context
-    )
-  }
+  if (!arn) throw incomplete(context)
   return {
-    credentials: {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
-      expiration: credentials.Expiration
-    },
+    credentials: requireCredentials(output.Credentials, context),
     arn,
     userId: '',
     account: accountOf(arn),

@@ -1,11 +1,13 @@
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from '@jest/globals'
-import { loadIamCatalogue, loadManagedPolicyStatements } from '../src/data.js'
+import { loadIamCatalogue, loadManagedPolicyStatements, readIamCatalogue } from '../src/data.js'
 import {
   compileActionList,
   parseIamCatalogue,
-  parseManagedPolicyStatements
+  parseManagedPolicyStatements,
+  parsedServices
 } from '../src/policy/catalogue.js'
 import {
   renderExplanationMarkdown,
@@ -765,6 +767,96 @@ describe('the IAM action catalogue', () => {
     expect(small.actionsOf('svc')).toEqual(['svc:Get', 'svc:List'])
   })
 
+  it('keeps the parsing rules of its format', () => {
+    const text = '# old\nsvc:B,A\n\n# new \nbad line\n:Get\nsvc:Get,,List,\nempty:\nOther:Get\n'
+    const small = parseIamCatalogue(text)
+    expect(small.origin).toBe('new')
+    expect(small.services).toEqual(['Other', 'empty', 'svc'])
+    expect(small.actionsOf('svc')).toEqual(['svc:Get', 'svc:List'])
+    expect(small.actionsOf('empty')).toEqual([])
+    expect(small.hasService('other')).toBe(false)
+    expect(small.size).toBe(3)
+    expect(parseIamCatalogue('svc:Get').origin).toBe('the built-in IAM action catalogue')
+  })
+})
+
+describe('the IAM action catalogue splits only the services a lookup needs', () => {
+  it('splits s3 alone to check s3:GetObject', () => {
+    const fresh = loadIamCatalogue()
+    expect(fresh.services.length).toBeGreaterThan(300)
+    expect(fresh.hasService('ec2')).toBe(true)
+    expect(fresh.suggestServices('dynamodbb')).toContain('dynamodb')
+    expect(parsedServices(fresh)).toEqual([])
+    expect(fresh.has('S3:getobject')).toBe(true)
+    expect(fresh.canonical('s3:putobject')).toBe('s3:PutObject')
+    expect(parsedServices(fresh)).toEqual(['s3'])
+    expect(fresh.expand('ec2:Describe*').length).toBeGreaterThan(100)
+    expect(fresh.actionsOf('sts')).toContain('sts:AssumeRole')
+    expect(fresh.expand('nosuchservice:Get*')).toEqual([])
+    expect(parsedServices(fresh)).toEqual(['ec2', 's3', 'sts'])
+    expect(fresh.origin).toMatch(/^@cloud-copilot\/iam-data \d/)
+    expect(parsedServices(fresh)).toEqual(['ec2', 's3', 'sts'])
+  })
+
+  it('splits every service for what needs them all', () => {
+    const fresh = parseIamCatalogue('# t\nb:Get,Delete\na:DeleteX\nc:Put\n')
+    expect(fresh.has('a:DeleteX')).toBe(true)
+    expect(parsedServices(fresh)).toEqual(['a'])
+    expect(fresh.expand('*:Delete*')).toEqual(['a:DeleteX', 'b:Delete'])
+    expect(parsedServices(fresh)).toEqual(['a', 'b', 'c'])
+    // The same name in several services is suggested in the file's order.
+    expect(parseIamCatalogue('b:Get\na:Get\nz:List\n').suggest('z:Get')).toEqual(['b:Get', 'a:Get'])
+  })
+
+  const file = readFileSync(new URL('../src/data/iam-actions.txt.gz', import.meta.url))
+  const whole = parseIamCatalogue(gunzipSync(file).toString('utf8'))
+
+  it('reads the same catalogue from its gzip members as from the whole text', () => {
+    const chunked = readIamCatalogue(file)
+    expect(chunked.origin).toBe(whole.origin)
+    expect(chunked.services).toEqual(whole.services)
+    for (const service of whole.services) {
+      expect(chunked.actionsOf(service)).toEqual(whole.actionsOf(service))
+    }
+    expect(chunked.size).toBe(whole.size)
+    expect(chunked.suggest('s3:DescribeInstances')).toEqual(whole.suggest('s3:DescribeInstances'))
+    // A gzip file without the index, as an older script wrote, is read whole.
+    const plain = readIamCatalogue(gzipSync(gunzipSync(file)))
+    expect(plain.services).toEqual(whole.services)
+    expect(plain.actionsOf('ec2')).toEqual(whole.actionsOf('ec2'))
+  })
+
+  it('inflates only the gzip member that holds a service', () => {
+    const member = (text: string) => gzipSync(Buffer.from(text))
+    const first = member('a:Get,List\nb:Put\n')
+    const second = member('c:Delete\n')
+    const index = Buffer.from(`${first.length} a b\n${second.length} c`, 'latin1')
+    const header = member('# test 2\n')
+    const extra = Buffer.alloc(6)
+    extra.writeUInt16LE(index.length + 4, 0)
+    extra.write('IA', 2, 'latin1')
+    extra.writeUInt16LE(index.length, 4)
+    const head = Buffer.from(header.subarray(0, 10))
+    head[3] |= 0x04
+    const indexed = Buffer.concat([head, extra, index, header.subarray(10), first, second])
+    expect(gunzipSync(indexed).toString()).toBe('# test 2\na:Get,List\nb:Put\nc:Delete\n')
+
+    // Garbage in place of the second member: only a lookup in it can notice.
+    const damaged = Buffer.concat([
+      indexed.subarray(0, -second.length),
+      Buffer.alloc(second.length)
+    ])
+    const small = readIamCatalogue(damaged)
+    expect(small.services).toEqual(['a', 'b', 'c'])
+    expect(small.origin).toBe('test 2')
+    expect(small.actionsOf('b')).toEqual(['b:Put'])
+    expect(small.canonical('A:list')).toBe('a:List')
+    expect(() => small.has('c:Delete')).toThrow()
+    expect(readIamCatalogue(indexed).actionsOf('c')).toEqual(['c:Delete'])
+  })
+})
+
+describe('action lists', () => {
   it('matches action lists with exact names and wildcards', () => {
     const matches = compileActionList(['s3:GetObject', 'ec2:Describe*', '*:List*'])
     expect(matches('S3:GETOBJECT')).toBe(true)

@@ -86,9 +86,9 @@ export function parsedServices(catalogue: IamCatalogue): string[] | undefined {
 // expression over twenty thousand `prefix:Name` strings.
 class Catalogue implements IamCatalogue {
   readonly services: readonly string[]
-  // Everything below is built per service on first use: a policy names a few services, and
-  // splitting or indexing every action up front would cost more than the check itself.
   private readonly known: Set<string>
+  // Built per service on first use: a policy names a few services, and splitting or indexing
+  // every action up front would cost more than the check itself.
   private readonly names = new Map<string, string[]>()
   private readonly lowerIndex = new Map<string, Map<string, string>>()
   private readonly fullNames = new Map<string, string[]>()
@@ -250,7 +250,7 @@ class Catalogue implements IamCatalogue {
   private servicesWith(name: string): string[] {
     if (this.servicesByActionName === undefined) {
       this.servicesByActionName = new Map()
-      // In the source's order, as suggestions of the same name in several services are.
+      // In the file's order, which decides the services a suggestion names first.
       for (const service of this.known) {
         for (const actionName of this.namesOf(service)!) {
           const key = actionName.toLowerCase()

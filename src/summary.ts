@@ -86,8 +86,16 @@ export function checkSummaryMarkdown(policy: SessionPolicy): string {
   return `### scoped-role: session policy check passed\n\n${policyMarkdown(policy)}${warnings}\n`
 }
 
-/** The edge: appends to GITHUB_STEP_SUMMARY when the runner provides one. */
+/**
+ * The edge: appends to GITHUB_STEP_SUMMARY when the runner provides one. The summary is a
+ * report, not the step's work: failing to write it is a warning, never a failed step (which by
+ * then may have exported credentials).
+ */
 export async function writeJobSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(markdown, true).write()
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${(error as Error).message}`)
+  }
 }

@@ -311,3 +311,29 @@ describe('data files are read only when needed', () => {
     ])
   })
 })
+
+describe('job summary problems', () => {
+  it('are a warning, never a failed step with credentials already exported', async () => {
+    const result = await job.run({
+      inputs: BASE,
+      env: { GITHUB_STEP_SUMMARY: join(job.dir, 'no-such-folder', 'summary.md') }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.env.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/)
+    expect(result.warnings.join('\n')).toContain('Could not write the job summary')
+  })
+})
+
+describe('the README preview example', () => {
+  it('passes its forbid-actions check against ReadOnlyAccess', async () => {
+    const result = await job.run({
+      inputs: {
+        ...BASE,
+        'managed-session-policies': 'ReadOnlyAccess',
+        'forbid-actions': '*:Delete*, *:Put*, iam:Create*, sts:AssumeRole',
+        'require-session-policy': 'true'
+      }
+    })
+    expect(result.exitCode).toBe(0)
+  })
+})

@@ -1,8 +1,7 @@
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from '@jest/globals'
-import { loadIamCatalogue, loadManagedPolicyStatements, readIamCatalogue } from '../src/data.js'
+import { loadIamCatalogue, loadManagedPolicyStatements } from '../src/data.js'
 import {
   compileActionList,
   parseIamCatalogue,
@@ -806,53 +805,6 @@ describe('the IAM action catalogue splits only the services a lookup needs', () 
     expect(parsedServices(fresh)).toEqual(['a', 'b', 'c'])
     // The same name in several services is suggested in the file's order.
     expect(parseIamCatalogue('b:Get\na:Get\nz:List\n').suggest('z:Get')).toEqual(['b:Get', 'a:Get'])
-  })
-
-  const file = readFileSync(new URL('../src/data/iam-actions.txt.gz', import.meta.url))
-  const whole = parseIamCatalogue(gunzipSync(file).toString('utf8'))
-
-  it('reads the same catalogue from its gzip members as from the whole text', () => {
-    const chunked = readIamCatalogue(file)
-    expect(chunked.origin).toBe(whole.origin)
-    expect(chunked.services).toEqual(whole.services)
-    for (const service of whole.services) {
-      expect(chunked.actionsOf(service)).toEqual(whole.actionsOf(service))
-    }
-    expect(chunked.size).toBe(whole.size)
-    expect(chunked.suggest('s3:DescribeInstances')).toEqual(whole.suggest('s3:DescribeInstances'))
-    // A gzip file without the index, as an older script wrote, is read whole.
-    const plain = readIamCatalogue(gzipSync(gunzipSync(file)))
-    expect(plain.services).toEqual(whole.services)
-    expect(plain.actionsOf('ec2')).toEqual(whole.actionsOf('ec2'))
-  })
-
-  it('inflates only the gzip member that holds a service', () => {
-    const member = (text: string) => gzipSync(Buffer.from(text))
-    const first = member('a:Get,List\nb:Put\n')
-    const second = member('c:Delete\n')
-    const index = Buffer.from(`${first.length} a b\n${second.length} c`, 'latin1')
-    const header = member('# test 2\n')
-    const extra = Buffer.alloc(6)
-    extra.writeUInt16LE(index.length + 4, 0)
-    extra.write('IA', 2, 'latin1')
-    extra.writeUInt16LE(index.length, 4)
-    const head = Buffer.from(header.subarray(0, 10))
-    head[3] |= 0x04
-    const indexed = Buffer.concat([head, extra, index, header.subarray(10), first, second])
-    expect(gunzipSync(indexed).toString()).toBe('# test 2\na:Get,List\nb:Put\nc:Delete\n')
-
-    // Garbage in place of the second member: only a lookup in it can notice.
-    const damaged = Buffer.concat([
-      indexed.subarray(0, -second.length),
-      Buffer.alloc(second.length)
-    ])
-    const small = readIamCatalogue(damaged)
-    expect(small.services).toEqual(['a', 'b', 'c'])
-    expect(small.origin).toBe('test 2')
-    expect(small.actionsOf('b')).toEqual(['b:Put'])
-    expect(small.canonical('A:list')).toBe('a:List')
-    expect(() => small.has('c:Delete')).toThrow()
-    expect(readIamCatalogue(indexed).actionsOf('c')).toEqual(['c:Delete'])
   })
 })
 

@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { loadManagedPolicyIndex, policyDataLoaders } from '../src/data.js'
 import { minifyInlinePolicy } from '../src/policy/inline-policy.js'
 import { splitList } from '../src/list-input.js'
-import {
-  type ManagedPolicyIndex,
-  parseManagedPolicyList,
-  resolveManagedPolicies
-} from '../src/policy/managed-policies.js'
+import { parseManagedPolicyList, resolveManagedPolicies } from '../src/policy/managed-policies.js'
 import { buildSessionPolicy } from '../src/policy/session-policy.js'
 import { errorOf } from './support/inputs.js'
 
@@ -174,24 +169,9 @@ describe('resolveManagedPolicies', () => {
   })
 })
 
-describe('looking up managed policy names without indexing the list', () => {
-  // The index, recording whether anything read its maps of every policy.
-  function watched(index: ManagedPolicyIndex): {
-    index: ManagedPolicyIndex
-    mapsRead: () => boolean
-  } {
-    let read = false
-    const proxy = new Proxy(index, {
-      get(target, property, receiver) {
-        if (property === 'byPath' || property === 'byName') read = true
-        return Reflect.get(target, property, receiver)
-      }
-    })
-    return { index: proxy, mapsRead: () => read }
-  }
-
-  it('finds names, paths and ARNs in the text, and builds the maps only for "did you mean"', () => {
-    const { index, mapsRead } = watched(loadManagedPolicyIndex())
+describe('the managed policy list', () => {
+  it('finds names in any case, paths and ARNs, and says where a policy lives', () => {
+    const index = loadManagedPolicyIndex()
     const { arns, warnings } = resolveManagedPolicies(
       [
         'ReadOnlyAccess',
@@ -215,74 +195,32 @@ describe('looking up managed policy names without indexing the list', () => {
         resolveManagedPolicies(['arn:aws:iam::aws:policy/ViewOnlyAccess'], 'aws', () => index)
       ).message
     ).toContain('lives under a path')
-    expect(mapsRead()).toBe(false)
     expect(
       errorOf(() => resolveManagedPolicies(['ViewOnlyAcess'], 'aws', () => index)).message
     ).toContain("Did you mean 'ViewOnlyAccess'")
-    expect(mapsRead()).toBe(true)
   })
 
-  it('finds what the maps hold, for every policy in the list', () => {
-    const text = readFileSync(
-      new URL('../src/data/aws-managed-policies.txt', import.meta.url),
-      'utf8'
+  it('indexes whole lines and their last path segments, skipping # lines', () => {
+    const { origin, byPath, byName } = parseManagedPolicyList(
+      '# one\nAccess\njob-function/ViewOnlyAccess\nx/job-function/Deep\n' +
+        'Same\nsame\n\n#Hidden\nnested/ViewOnlyAccess'
     )
-    const scanned = parseManagedPolicyList(text)
-    const { byPath, byName } = parseManagedPolicyList(text)
-    for (const line of text.split('\n').filter(line => line !== '' && !line.startsWith('#'))) {
-      const name = line.slice(line.lastIndexOf('/') + 1)
-      for (const key of [line, name.toUpperCase()]) {
-        expect(scanned.lookUp!(key)).toEqual({
-          path: byPath.get(key.toLowerCase()),
-          named: byName.get(key.toLowerCase()) ?? []
-        })
-      }
-    }
-  })
-
-  it('matches whole lines and last path segments only, skipping # lines', () => {
-    const text =
-      '# one\nAccess\nReadOnlyAccess\njob-function/ViewOnlyAccess\nx/job-function/Deep\n' +
-      'Same\nsame\n\n#Hidden\nends-with/\nnested/ViewOnlyAccess'
-    const scanned = parseManagedPolicyList(text)
-    const maps = parseManagedPolicyList(text)
-    expect(scanned.origin).toBe('Hidden')
-    expect(scanned.lookUp!('ACCESS')).toEqual({ path: 'Access', named: ['Access'] })
-    expect(scanned.lookUp!('ViewOnlyAccess')).toEqual({
-      path: undefined,
-      named: ['job-function/ViewOnlyAccess', 'nested/ViewOnlyAccess']
-    })
-    expect(scanned.lookUp!('same')).toEqual({ path: 'same', named: ['Same', 'same'] })
-    expect(scanned.lookUp!('function/ViewOnlyAccess')).toEqual({ path: undefined, named: [] })
-    for (const key of [
+    expect(origin).toBe('Hidden')
+    expect([...byPath.keys()]).toEqual([
       'access',
-      'readonlyaccess',
-      'viewonlyaccess',
       'job-function/viewonlyaccess',
-      'function/viewonlyaccess',
-      'job-function/deep',
-      'deep',
+      'x/job-function/deep',
       'same',
-      'hidden',
-      '#hidden',
-      '# one',
-      'one',
-      'ends-with/',
-      '',
-      'access\nreadonlyaccess'
-    ]) {
-      expect(scanned.lookUp!(key)).toEqual({
-        path: maps.byPath.get(key),
-        named: maps.byName.get(key) ?? []
-      })
-    }
-  })
-
-  it('still resolves through an index that only has the maps', () => {
-    const { origin, byPath, byName } = loadManagedPolicyIndex()
-    expect(
-      resolveManagedPolicies(['ViewOnlyAccess'], 'aws', () => ({ origin, byPath, byName })).arns
-    ).toEqual(['arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'])
+      'nested/viewonlyaccess'
+    ])
+    expect(byPath.get('same')).toBe('same')
+    expect(byName.get('viewonlyaccess')).toEqual([
+      'job-function/ViewOnlyAccess',
+      'nested/ViewOnlyAccess'
+    ])
+    expect(byName.get('same')).toEqual(['Same', 'same'])
+    expect(byName.get('deep')).toEqual(['x/job-function/Deep'])
+    expect(parseManagedPolicyList('Access\n').origin).toBe('the built-in list')
   })
 })
 

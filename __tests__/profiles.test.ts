@@ -1,5 +1,15 @@
-import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { describe, expect, it, jest } from '@jest/globals'
+import * as realFs from 'node:fs'
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ActionError, InputError } from '../src/errors.js'
@@ -12,6 +22,8 @@ import {
   upsertSection,
   writeProfile
 } from '../src/profiles.js'
+import { parseSettings } from '../src/settings.js'
+import { rawInputs } from './support/inputs.js'
 
 const EXISTING = `# team profiles
 [default]
@@ -45,6 +57,38 @@ describe('INI sections', () => {
     const removed = removeSection(EXISTING, 'plan')
     expect(removed).not.toContain('[plan]')
     expect(removed).toContain('[default]\naws_access_key_id = AKIAOLD')
+  })
+
+  // The SDKs and botocore take these as headers; missing one would swallow the next section.
+  it('recognises headers followed by a comment', () => {
+    expect(removeSection('[ci]\nk = v\n[other] ; note\nk2 = v2\n', 'ci')).toBe(
+      '[other] ; note\nk2 = v2\n'
+    )
+    expect(removeSection('[a]\nk = a\n[ci] # ours\nk = v\n[b]#x\nk = b\n', 'ci')).toBe(
+      '[a]\nk = a\n[b]#x\nk = b\n'
+    )
+    expect(hasSection('[default]\n[plan] # staging\n', 'plan')).toBe(true)
+    expect(hasSection('  [profile x] ; note\r\n', 'profile x')).toBe(true)
+    expect(hasSection('[plan] staging\n', 'plan')).toBe(false)
+    const upserted = upsertSection('[plan] # staging\nk = old\n', 'plan', { k: 'new' })
+    expect(upserted).toBe('[plan]\nk = new\n')
+  })
+
+  it('keeps the comments above the next header, which describe that section', () => {
+    const text =
+      '[a]\nk = a\n\n[ci]\nk = v\n# in ci\nk2 = v\n\n# prod: acct 1111\n; owner ops\n[prod]\nk = p\n'
+    expect(removeSection(text, 'ci')).toBe(
+      '[a]\nk = a\n\n# prod: acct 1111\n; owner ops\n[prod]\nk = p\n'
+    )
+    expect(removeSection('[ci]\nk = v\n\n# prod\n[prod]\n', 'ci')).toBe('# prod\n[prod]\n')
+  })
+
+  it('takes out only the lines it wrote, leaving the spacing elsewhere alone', () => {
+    const text = '# a\n\n\n[a]\nk = a\n'
+    const written = upsertSection(text, 'ci', { k: 'v' })
+    const twice = upsertSection(written, 'cd', { k: 'w' })
+    expect(removeSection(removeSection(twice, 'ci'), 'cd')).toBe(text)
+    expect(removeSection('[a]\nk = a\n[ci]\nk = v\n', 'ci')).toBe('[a]\nk = a\n')
   })
 })
 
@@ -104,6 +148,31 @@ describe('profile files', () => {
     expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
   })
 
+  it('refuses a profile that exists under a commented header', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(f.credentials, '[plan] # staging\naws_access_key_id = AKIAKEEP\n')
+    expect(() =>
+      writeProfile({ profile: 'plan', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(InputError)
+    writeFileSync(f.credentials, '')
+    writeFileSync(f.config, '[profile plan] ; staging\nregion = x\n')
+    expect(() =>
+      writeProfile({ profile: 'plan', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(InputError)
+  })
+
+  it('does not write through a file or link planted at a guessable temporary name', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(join(f.dir, 'elsewhere'), '')
+    symlinkSync(join(f.dir, 'elsewhere'), `${f.credentials}.${process.pid}.tmp`)
+    writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
+    expect(lstatSync(f.credentials).isSymbolicLink()).toBe(false)
+    expect(readFileSync(f.credentials, 'utf8')).toContain('aws_secret_access_key = secret')
+  })
+
   it('removes exactly the profile it wrote', () => {
     const f = files()
     mkdirSync(join(f.dir, '.aws'))
@@ -112,5 +181,93 @@ describe('profile files', () => {
     removeProfile('apply', f)
     expect(readFileSync(f.credentials, 'utf8').trimEnd()).toBe(EXISTING.trimEnd())
     expect(readFileSync(f.config, 'utf8').trim()).toBe('')
+  })
+})
+
+/** profiles.js loaded afresh with some of its imports replaced. */
+async function profilesWith(mocks: {
+  fs?: Partial<typeof realFs>
+  randomBytes?: (size: number) => Buffer
+}): Promise<typeof import('../src/profiles.js')> {
+  jest.resetModules()
+  jest.unstable_mockModule('node:fs', () => ({ ...realFs, default: realFs, ...mocks.fs }))
+  if (mocks.randomBytes) {
+    const crypto = await import('node:crypto')
+    jest.unstable_mockModule('node:crypto', () => ({
+      ...crypto,
+      randomBytes: mocks.randomBytes
+    }))
+  }
+  try {
+    return await import('../src/profiles.js')
+  } finally {
+    jest.resetModules()
+  }
+}
+
+describe('the temporary file', () => {
+  function files() {
+    const dir = mkdtempSync(join(tmpdir(), 'scoped-role-profiles-'))
+    mkdirSync(join(dir, '.aws'))
+    return { dir, ...profileFiles({ HOME: dir }) }
+  }
+
+  it('is created exclusively, so even a name guessed right cannot be planted', async () => {
+    const f = files()
+    const fixed = Buffer.alloc(16, 7)
+    const profiles = await profilesWith({ randomBytes: () => fixed })
+    writeFileSync(join(f.dir, 'elsewhere'), '')
+    // With the random part known, the attacker's link sits exactly where the secret would go.
+    const planted = `${f.credentials}.${fixed.toString('hex')}.tmp`
+    symlinkSync(join(f.dir, 'elsewhere'), planted)
+    expect(() =>
+      profiles.writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(expect.objectContaining({ code: 'EEXIST' }))
+    expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
+    expect(lstatSync(planted).isSymbolicLink()).toBe(true)
+  })
+
+  it('is removed when the rename fails', async () => {
+    const f = files()
+    writeFileSync(f.credentials, EXISTING)
+    const profiles = await profilesWith({
+      fs: {
+        renameSync: () => {
+          throw Object.assign(new Error('EXDEV: cross-device link not permitted'), {
+            code: 'EXDEV'
+          })
+        }
+      }
+    })
+    expect(() =>
+      profiles.writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow('EXDEV')
+    expect(readdirSync(join(f.dir, '.aws'))).toEqual(['credentials'])
+    expect(readFileSync(f.credentials, 'utf8')).toBe(EXISTING)
+  })
+})
+
+describe('aws-profile names', () => {
+  const parse = (name: string) =>
+    parseSettings(rawInputs({ 'aws-profile': name }), {}, () => {
+      throw Object.assign(new Error('missing'), { code: 'ENOENT' })
+    })
+
+  // __proto__ makes the SDK drop the whole file; constructor and friends put the keys on Object.
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])(
+    'refuses %s, which the AWS SDK for JavaScript cannot keep as a profile',
+    name => {
+      expect(() => parse(name)).toThrow(InputError)
+      expect(() => parse(name)).toThrow(`aws-profile: '${name}'`)
+    }
+  )
+
+  // The SDK reads [profile a=b] as no profile at all, so the region would be lost.
+  it.each(['a=b', 'a,b'])('refuses %s, which the SDK cannot find in the config file', name => {
+    expect(() => parse(name)).toThrow(InputError)
+  })
+
+  it.each(['plan', 'a.b', 'ci_2@eu+x-y', 'default', 'x'.repeat(64)])('accepts %s', name => {
+    expect(parse(name).awsProfile).toBe(name)
   })
 })

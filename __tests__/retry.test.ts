@@ -161,3 +161,36 @@ describe('withRetries', () => {
     expect(clock.sleeps).toEqual([])
   })
 })
+
+describe('withRetries and web identity tokens', () => {
+  const policy = { maxAttempts: 1, budgetMs: 10_000, requestTimeoutMs: 2_000 }
+
+  it('refreshes a refused token once even on the last attempt', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    const result = await withRetries(
+      async ({ refreshToken }) => {
+        calls += 1
+        if (!refreshToken) throw stsError('InvalidIdentityToken', 400)
+        return 'ok'
+      },
+      policy,
+      { clock, webIdentity: true }
+    )
+    expect(result).toBe('ok')
+    expect(calls).toBe(2)
+  })
+
+  it('does not refresh past the budget', async () => {
+    const clock = fakeClock()
+    const failure = withRetries(
+      async () => {
+        clock.time += 10_000
+        throw stsError('ExpiredTokenException', 400)
+      },
+      policy,
+      { clock, webIdentity: true }
+    )
+    await expect(failure).rejects.toMatchObject({ reason: 'budget', attempts: 1 })
+  })
+})

@@ -25,7 +25,7 @@ describe('chooseSource', () => {
     expect(chooseSource(parse({ 'web-identity-token-file': 't' }), OIDC_ENV).kind).toBe(
       'web-identity-file'
     )
-    expect(chooseSource(parse(), OIDC_ENV)).toEqual({
+    expect(chooseSource(parse(), OIDC_ENV)).toMatchObject({
       kind: 'oidc',
       reason: 'no keys are given and the job may request a GitHub OIDC token (id-token: write)'
     })

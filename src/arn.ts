@@ -1,6 +1,6 @@
 /** ARNs, partitions and regions: the naming rules STS and IAM hold every request to. */
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/
+const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/
 
 /** The partition a region belongs to; a role or policy ARN must be in the same one. */
 export function partitionOf(region: string): string {
@@ -10,6 +10,7 @@ export function partitionOf(region: string): string {
   if (region.startsWith('us-iso-')) return 'aws-iso'
   if (region.startsWith('eu-isoe-')) return 'aws-iso-e'
   if (region.startsWith('us-isof-')) return 'aws-iso-f'
+  if (region.startsWith('eusc-')) return 'aws-eusc'
   return 'aws'
 }
 

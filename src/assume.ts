@@ -1,10 +1,16 @@
 import { isRoleArn, parseArn, roleArnFor } from './arn.js'
-import { loadSourceCredentials, type AwsCredentials, type CredentialChain } from './credentials.js'
+import {
+  defaultCredentialChain,
+  loadSourceCredentials,
+  type AwsCredentials,
+  type CredentialChain
+} from './credentials.js'
 import { ActionError, InputError } from './errors.js'
 import type { SessionPolicy } from './policy/session-policy.js'
+import { withDeadline } from './retry.js'
 import { StsError, explainStsError } from './sts-errors.js'
 import type { Settings } from './settings.js'
-import { chooseSource, describeSource, type SourceChoice } from './source.js'
+import { chooseSource, type SourceChoice } from './source.js'
 import {
   assumeRole,
   assumeRoleWithWebIdentity,
@@ -67,7 +73,7 @@ export async function assumeRoleWithSessionPolicy(
     )
   }
   if ('arn' in role) checkAllowedAccount(parseArn(role.arn)!.account, settings)
-  deps.info(`Source credentials: ${describeSource(source.kind)}, because ${source.reason}.`)
+  deps.info(`Source credentials: ${source.label}, because ${source.reason}.`)
 
   const request = (roleArn: string): RoleRequest => ({
     roleArn,
@@ -93,7 +99,7 @@ export async function assumeRoleWithSessionPolicy(
   } else {
     const { credentials } = await loadSourceCredentials(
       source.kind === 'keys' ? settings.sourceKeys : undefined,
-      deps.credentialChain
+      boundedChain(settings, deps)
     )
     // Key inputs were masked as they were read; the environment's may never have been.
     if (source.kind === 'environment') maskCredentials(credentials, deps.mask)
@@ -123,7 +129,7 @@ export async function assumeRoleWithSessionPolicy(
     try {
       session = await assumeRole(client, assumeRequest, sourceArn)
     } catch (error) {
-      throw await withSourcePrincipal(error, client, sourceArn)
+      throw await withSourcePrincipal(error, client, sourceArn, settings.maskAccountId, deps.mask)
     }
   }
   maskCredentials(session.credentials, deps.mask)
@@ -140,7 +146,9 @@ export async function assumeRoleWithSessionPolicy(
 async function withSourcePrincipal(
   error: unknown,
   sts: Sts,
-  sourceArn: string | undefined
+  sourceArn: string | undefined,
+  maskAccount: boolean,
+  mask: (secret: string) => void
 ): Promise<unknown> {
   if (!(error instanceof StsError) || error.code !== 'AccessDenied' || sourceArn !== undefined)
     return error
@@ -148,7 +156,22 @@ async function withSourcePrincipal(
   if (/MultiFactorAuthentication/i.test(error.message)) return error
   const caller = await getCallerIdentity(sts).catch(() => undefined)
   if (caller === undefined) return error
+  if (maskAccount) mask(caller.account)
   return explainStsError(error.cause, { ...error.context, sourceArn: caller.arn })
+}
+
+/**
+ * The SDK's default chain may call instance or container metadata, SSO, or STS itself: bound it
+ * by the step's retry budget like every other wait.
+ */
+function boundedChain(settings: Settings, deps: AssumeDependencies): CredentialChain {
+  const chain = deps.credentialChain
+  return () =>
+    withDeadline(
+      chain ? chain() : defaultCredentialChain(),
+      settings.retry.budgetMs,
+      `no credentials within retry-max-seconds (${settings.retry.budgetMs / 1000} s)`
+    )
 }
 
 /** A client for these settings: endpoint, FIPS, proxy, retry policy; signed when credentials are given. */
@@ -177,9 +200,10 @@ export async function scopeCredentialsInEnvironment(
 ): Promise<AssumeResult> {
   const source: SourceChoice = {
     kind: 'environment',
-    reason: 'mode: scope narrows the credentials already in the environment'
+    reason: 'mode: scope narrows the credentials already in the environment',
+    label: 'temporary credentials already in the environment (GetScopedCredentials)'
   }
-  const { credentials } = await loadSourceCredentials(undefined, deps.credentialChain)
+  const { credentials } = await loadSourceCredentials(undefined, boundedChain(settings, deps))
   maskCredentials(credentials, deps.mask)
   if (!credentials.sessionToken) {
     throw new ActionError(
@@ -197,7 +221,7 @@ export async function scopeCredentialsInEnvironment(
       `Write ${Math.max(1, remaining - 60)} or less, or leave it empty to keep their expiry.`
     )
   }
-  deps.info(`Source credentials: ${describeSource(source.kind)}, because ${source.reason}.`)
+  deps.info(`Source credentials: ${source.label}, because ${source.reason}.`)
   deps.info(
     `Scoping the session in the environment${settings.durationGiven ? ` to ${settings.durationSeconds} s` : ''}` +
       (remaining !== undefined ? ` (it expires in ${Math.floor(remaining / 60)} minutes)` : '') +
@@ -211,6 +235,9 @@ export async function scopeCredentialsInEnvironment(
   deps.debug(`GetScopedCredentials request: ${JSON.stringify(request)}`)
   const session = await getScopedCredentials(connect(settings, deps, credentials), request)
   maskCredentials(session.credentials, deps.mask)
+  if (settings.maskAccountId) deps.mask(session.account)
+  checkAllowedAccount(session.account, settings)
+  if (settings.verifyCredentials) await verifySession(session, settings, deps)
   return { session, source }
 }
 
@@ -275,14 +302,6 @@ async function webIdentityToken(
     )
   }
   return token
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms)
-  })
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
 function logPlan(roleArn: string, settings: Settings, deps: AssumeDependencies): void {

@@ -41,7 +41,7 @@ export async function loadSourceCredentials(
   }
 }
 
-async function defaultCredentialChain(): Promise<AwsCredentials> {
+export async function defaultCredentialChain(): Promise<AwsCredentials> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
   return defaultProvider()()
 }

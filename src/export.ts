@@ -24,9 +24,12 @@ export function exportSession(
     env: boolean
     profile?: string
     overwriteProfile: boolean
+    /** Inherited variables to blank for the later steps (unset-current-credentials). */
+    blank?: string[]
   }
 ): void {
   const variables: Record<string, string> = {}
+  for (const name of options.blank ?? []) variables[name] = ''
   if (options.env) {
     Object.assign(variables, {
       AWS_ACCESS_KEY_ID: session.credentials.accessKeyId,
@@ -82,12 +85,13 @@ export function setCredentialOutputs(session: AssumedSession): void {
   core.setOutput('aws-session-token', session.credentials.sessionToken)
 }
 
-/** unset-current-credentials: this step and the later ones no longer see what earlier steps left. */
-export function unsetInheritedCredentials(): string[] {
-  const blanked = INHERITED_CREDENTIAL_VARIABLES.filter(name => process.env[name])
-  for (const name of blanked) {
-    core.exportVariable(name, '')
-    delete process.env[name]
-  }
-  return blanked
+/**
+ * unset-current-credentials: this step no longer sees what earlier steps left. The later steps
+ * stop seeing them only when this step succeeds (exportSession blanks them), so a failed step
+ * changes nothing in the job's environment.
+ */
+export function forgetInheritedCredentials(): string[] {
+  const forgotten = INHERITED_CREDENTIAL_VARIABLES.filter(name => process.env[name])
+  for (const name of forgotten) delete process.env[name]
+  return forgotten
 }

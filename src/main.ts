@@ -8,7 +8,7 @@ import {
   exportSession,
   setCredentialOutputs,
   setIdentityOutputs,
-  unsetInheritedCredentials
+  forgetInheritedCredentials
 } from './export.js'
 import { readInputs } from './inputs.js'
 import { renderExplanationText } from './policy/explain.js'
@@ -35,11 +35,11 @@ const UTILIZATION_WARNING_PERCENT = 90
 export async function run(): Promise<void> {
   try {
     const settings = parseSettings(readInputs(), process.env, readText)
+    const proxyPassword = settings.httpProxy ? new URL(settings.httpProxy).password : ''
+    if (proxyPassword) core.setSecret(decodeURIComponent(proxyPassword))
     if (settings.maskAccountId && settings.role && 'arn' in settings.role) {
       core.setSecret(accountOf(settings.role.arn))
     }
-    // The input speaks for this step only: the bundled HTTP client reads the proxy from here.
-    if (settings.httpProxy) process.env.HTTPS_PROXY = process.env.HTTP_PROXY = settings.httpProxy
 
     const policy = buildSessionPolicy(settings, policyDataLoaders)
     for (const warning of policy.warnings) core.warning(warning)
@@ -61,9 +61,9 @@ export async function run(): Promise<void> {
         settings.overwriteAwsProfile
       )
     }
-    if (settings.unsetCurrentCredentials) {
-      const blanked = unsetInheritedCredentials()
-      if (blanked.length > 0) core.info(`Unset ${blanked.join(', ')} inherited from earlier steps.`)
+    const forgotten = settings.unsetCurrentCredentials ? forgetInheritedCredentials() : []
+    if (forgotten.length > 0) {
+      core.info(`Unset ${forgotten.join(', ')} inherited from earlier steps.`)
     }
     const flow =
       settings.mode === 'scope' ? scopeCredentialsInEnvironment : assumeRoleWithSessionPolicy
@@ -84,7 +84,8 @@ export async function run(): Promise<void> {
       cleanup: settings.cleanupCredentials,
       env: settings.exportEnv,
       profile: settings.awsProfile,
-      overwriteProfile: settings.overwriteAwsProfile
+      overwriteProfile: settings.overwriteAwsProfile,
+      blank: forgotten
     })
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)

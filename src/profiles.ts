@@ -1,4 +1,15 @@
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import {
+  chmodSync,
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { ActionError, InputError } from './errors.js'
@@ -36,7 +47,11 @@ export function sectionName(file: 'credentials' | 'config', profile: string): st
   return file === 'config' && profile !== 'default' ? `profile ${profile}` : profile
 }
 
-const HEADER = /^\s*\[([^\]]+)\]\s*$/
+// A trailing `#` or `;` comment is allowed, as the AWS SDKs and botocore allow it: a header missed
+// here would leave the next section inside the one being removed, or a profile looking absent.
+// `[\s\S]` rather than `.`, which stops at the \r a CRLF file leaves on each line.
+const HEADER = /^\s*\[([^\]]+)\]\s*(?:[#;][\s\S]*)?$/
+const BLANK_OR_COMMENT = /^\s*(?:[#;][\s\S]*)?$/
 
 export function hasSection(text: string, name: string): boolean {
   return text.split('\n').some(line => HEADER.exec(line)?.[1].trim() === name)
@@ -46,12 +61,29 @@ export function hasSection(text: string, name: string): boolean {
 export function removeSection(text: string, name: string): string {
   const out: string[] = []
   let skipping = false
+  // Comments and blank lines right above a header describe that header's section, so they are
+  // held back while skipping and kept if the next header ends the removed section.
+  let held: string[] = []
   for (const line of text.split('\n')) {
     const header = HEADER.exec(line)
-    if (header) skipping = header[1].trim() === name
+    if (header) {
+      const wasSkipping = skipping
+      skipping = header[1].trim() === name
+      if (wasSkipping && !skipping) {
+        // One blank line already separates what came before; the removal should not add another.
+        const seamIsBlank = out.length === 0 || out[out.length - 1].trim() === ''
+        while (seamIsBlank && held.length > 0 && held[0].trim() === '') held.shift()
+        out.push(...held)
+      }
+      held = []
+    }
     if (!skipping) out.push(line)
+    else if (!header && BLANK_OR_COMMENT.test(line)) held.push(line)
+    else held = []
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n')
+  // A section removed at the end took the file's final newline with it.
+  if (skipping && text.endsWith('\n') && out.length > 0 && out[out.length - 1] !== '') out.push('')
+  return out.join('\n')
 }
 
 export function upsertSection(text: string, name: string, entries: Record<string, string>): string {
@@ -161,7 +193,19 @@ function writePrivate(path: string, text: string): void {
   const created = mkdirSync(directory, { recursive: true, mode: 0o700 })
   // Tighten ~/.aws, but never a folder the workflow chose that others may share.
   if (created !== undefined || basename(directory) === '.aws') chmodSync(directory, 0o700)
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, text, { mode: 0o600 })
-  renameSync(temporary, path)
+  // Unguessable and created exclusively: a file or link planted at the name fails the write
+  // instead of receiving the secret.
+  const temporary = `${path}.${randomBytes(16).toString('hex')}.tmp`
+  const descriptor = openSync(temporary, 'wx', 0o600)
+  try {
+    try {
+      writeFileSync(descriptor, text)
+    } finally {
+      closeSync(descriptor)
+    }
+    renameSync(temporary, path)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    throw error
+  }
 }

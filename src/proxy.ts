@@ -11,7 +11,8 @@ const DNS_SUFFIX: Record<string, string> = {
   'aws-iso': 'c2s.ic.gov',
   'aws-iso-b': 'sc2s.sgov.gov',
   'aws-iso-e': 'cloud.adc-e.uk',
-  'aws-iso-f': 'csp.hci.ic.gov'
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu'
 }
 
 /**
@@ -38,12 +39,17 @@ export function stsEndpointUrl(
  * the OIDC token request, so proxy support adds no bytes.
  */
 export function proxyAgents(
-  settings: Pick<Settings, 'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint'>,
+  settings: Pick<
+    Settings,
+    'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint' | 'httpProxy'
+  >,
   env: Record<string, string | undefined>
 ): { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent } | undefined {
   const url = new URL(stsEndpointUrl(settings, env))
-  if (getProxyUrl(url) === undefined) return undefined
-  const agent = new HttpClient('scoped-role').getAgent(url.href)
+  const agent = withProxyInput(settings.httpProxy, () =>
+    getProxyUrl(url) === undefined ? undefined : new HttpClient('scoped-role').getAgent(url.href)
+  )
+  if (agent === undefined) return undefined
   // The SDK takes an object without destroy() for agent options, not an agent, and would
   // build its own direct one; the tunnelling agent has none, so give it one.
   if (typeof agent.destroy !== 'function') {
@@ -54,4 +60,25 @@ export function proxyAgents(
     }
   }
   return url.protocol === 'https:' ? { httpsAgent: agent as HttpsAgent } : { httpAgent: agent }
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+
+/**
+ * The bundled client reads the proxy only from the environment (lower case first). The
+ * http-proxy input is meant for this step's STS requests alone, so it is set just while the
+ * agent is made, then the environment is put back (the OIDC token request is not affected).
+ */
+function withProxyInput<T>(proxy: string | undefined, make: () => T): T {
+  if (proxy === undefined) return make()
+  const saved = PROXY_VARIABLES.map(name => [name, process.env[name]] as const)
+  for (const name of PROXY_VARIABLES) process.env[name] = proxy
+  try {
+    return make()
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
 }

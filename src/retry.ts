@@ -174,19 +174,23 @@ export async function withRetries<T>(
     } catch (error) {
       const kind = classifyError(error, options.webIdentity ?? false)
       const elapsed = clock.now() - started
-      if (kind === 'final' || (kind === 'refresh-token' && refreshedToken)) {
-        throw new RetriesExhausted(error, number, elapsed, 'final')
-      }
-      if (number >= policy.maxAttempts)
-        throw new RetriesExhausted(error, number, elapsed, 'attempts')
       const facts = errorFacts(error)
-      if (kind === 'refresh-token') {
+      // A refused web identity token gets one more try with a fresh token, even on the last
+      // attempt (that is the promise of the refresh), but never past the budget.
+      if (kind === 'refresh-token' && !refreshedToken) {
+        if (clock.now() + Math.min(100, policy.requestTimeoutMs) > deadline) {
+          throw new RetriesExhausted(error, number, elapsed, 'budget')
+        }
         refreshedToken = true
         refreshToken = true
         options.log?.(
           `Attempt ${number} of ${policy.maxAttempts} failed: ${facts.code}; retrying at once with a new token.`
         )
         continue
+      }
+      if (kind !== 'transient') throw new RetriesExhausted(error, number, elapsed, 'final')
+      if (number >= policy.maxAttempts) {
+        throw new RetriesExhausted(error, number, elapsed, 'attempts')
       }
       refreshToken = false
       const wait = Math.round(clock.random() * Math.min(cap, base * 2 ** (number - 1)))
@@ -200,4 +204,16 @@ export async function withRetries<T>(
       await clock.sleep(wait)
     }
   }
+}
+
+/** Rejects with `message` when `promise` has not settled within `ms`; for waits that have no timeout of their own. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(message), { name: 'TimeoutError' })),
+      ms
+    )
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }

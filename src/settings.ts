@@ -258,6 +258,13 @@ function checkSourceCombination(settings: Settings, raw: RawInputs): void {
         'Remove one of the two.'
       )
     }
+    if (settings.unsetCurrentCredentials) {
+      throw new InputError(
+        'unset-current-credentials',
+        'would blank the very credentials role-chaining: true assumes the role with.',
+        'Remove one of the two.'
+      )
+    }
     if (settings.durationSeconds > CHAINED_MAX_DURATION_SECONDS) {
       throw new InputError(
         'role-duration-seconds',
@@ -347,9 +354,10 @@ function parseProxy(value: string): string | undefined {
     url = undefined
   }
   if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+    // Not echoed: a proxy URL may hold a password.
     throw new InputError(
       'http-proxy',
-      `'${value}' is not a proxy URL.`,
+      'is not a proxy URL.',
       'Write e.g. http://proxy.internal:3128.'
     )
   }
@@ -376,6 +384,25 @@ function parseScopedDescription(value: string, env: Record<string, string | unde
   return text.slice(0, 256)
 }
 
+/** Inputs about where the first credentials come from or what AssumeRole takes: meaningless when scoping. */
+const SCOPE_IGNORED_INPUTS: readonly InputName[] = [
+  'aws-access-key-id',
+  'aws-secret-access-key',
+  'aws-session-token',
+  'web-identity-token-file',
+  'force-source',
+  'role-chaining',
+  'unset-current-credentials',
+  'role-session-tags',
+  'transitive-tag-keys',
+  'tag-session-with-github-context',
+  'source-identity',
+  'role-external-id',
+  'mfa-serial-number',
+  'mfa-token-code',
+  'role-session-name'
+]
+
 /** What GetScopedCredentials cannot take, refused before any request. */
 function checkScopeInputs(settings: Settings, raw: RawInputs): void {
   if (raw['role-to-assume'] !== '') {
@@ -383,6 +410,14 @@ function checkScopeInputs(settings: Settings, raw: RawInputs): void {
       'role-to-assume',
       'is not used in mode: scope, which narrows the credentials already in the environment and keeps their identity.',
       'Remove role-to-assume, or use mode: assume to assume another role.'
+    )
+  }
+  const notForScope = SCOPE_IGNORED_INPUTS.find(name => raw[name] !== '' && raw[name] !== 'false')
+  if (notForScope !== undefined) {
+    throw new InputError(
+      notForScope,
+      'does not apply in mode: scope, which narrows the temporary credentials already in the environment (same identity, no new role).',
+      `Remove ${notForScope}, or use mode: assume.`
     )
   }
   if (settings.managedPolicies.length > 0) {
@@ -399,13 +434,6 @@ function checkScopeInputs(settings: Settings, raw: RawInputs): void {
       'Give the policy the next steps need, e.g. {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}.'
     )
   }
-  if (settings.region === 'aws-global') {
-    throw new InputError(
-      'aws-region',
-      'is aws-global, but GetScopedCredentials is served only by regional endpoints.',
-      'Write a region such as us-east-1.'
-    )
-  }
   if (
     settings.stsEndpoint !== undefined &&
     /^https?:\/\/sts\.amazonaws\.com(:\d+)?\/?$/i.test(settings.stsEndpoint)
@@ -420,11 +448,22 @@ function checkScopeInputs(settings: Settings, raw: RawInputs): void {
 
 function parseProfileName(value: string): string | undefined {
   if (value === '') return undefined
-  if (!/^[\w+=,.@-]{1,64}$/.test(value)) {
+  // No = or ,: the JavaScript SDK reads `[profile a=b]` as no profile, losing the region.
+  if (!/^[\w+.@-]{1,64}$/.test(value)) {
     throw new InputError(
       'aws-profile',
       `'${value}' is not a usable profile name.`,
-      'Use 1 to 64 letters, digits and + = , . @ _ -, e.g. aws-profile: plan.'
+      'Use 1 to 64 letters, digits and + . @ _ -, e.g. aws-profile: plan.'
+    )
+  }
+  // The JavaScript SDK keeps profiles in a plain object: __proto__ makes it drop the whole file,
+  // constructor, toString and the like put the keys on shared built-ins instead of a profile, and
+  // prototype is the same kind of name, safe today only by that parser's details.
+  if (value in Object.prototype || value === 'prototype') {
+    throw new InputError(
+      'aws-profile',
+      `'${value}' is reserved: the AWS SDK for JavaScript cannot safely keep a profile of that name.`,
+      'Choose another name, e.g. aws-profile: plan.'
     )
   }
   return value
@@ -436,7 +475,7 @@ function parseMode(value: string): Mode {
   throw new InputError(
     'mode',
     `'${value}' is not a mode.`,
-    'Write assume (the default: assume the role) or check (only check the session policy, with no AWS request).'
+    'Write assume (the default: assume the role), check (only check the session policy, with no AWS request) or scope (narrow the session already in the environment).'
   )
 }
 

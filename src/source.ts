@@ -5,6 +5,8 @@ export interface SourceChoice {
   kind: SourceKind
   /** One line for the log: why this source, never a value. */
   reason: string
+  /** What the source is and which call it makes, for the log and the job summary. */
+  label: string
 }
 
 /** The YAML that lets a job request a GitHub OIDC token, shown whenever it is missing. */
@@ -32,33 +34,37 @@ export function chooseSource(
         `Give the job this permission:\n${OIDC_PERMISSIONS_YAML}`
       )
     }
-    return { kind: settings.forceSource, reason: `force-source: ${settings.forceSource}` }
+    return choice(settings.forceSource, `force-source: ${settings.forceSource}`)
   }
   if (settings.roleChaining) {
-    return {
-      kind: 'environment',
-      reason: 'role-chaining: true, so the credentials already in the environment assume the role'
-    }
+    return choice(
+      'environment',
+      'role-chaining: true, so the credentials already in the environment assume the role'
+    )
   }
   if (settings.sourceKeys !== undefined) {
-    return { kind: 'keys', reason: 'aws-access-key-id and aws-secret-access-key are set' }
+    return choice('keys', 'aws-access-key-id and aws-secret-access-key are set')
   }
   if (settings.webIdentityTokenFile !== undefined) {
-    return { kind: 'web-identity-file', reason: 'web-identity-token-file is set' }
+    return choice('web-identity-file', 'web-identity-token-file is set')
   }
   if (oidcAvailable) {
-    return {
-      kind: 'oidc',
-      reason: 'no keys are given and the job may request a GitHub OIDC token (id-token: write)'
-    }
+    return choice(
+      'oidc',
+      'no keys are given and the job may request a GitHub OIDC token (id-token: write)'
+    )
   }
-  return {
-    kind: 'environment',
-    reason: 'no keys or token file are given and the job cannot request a GitHub OIDC token'
-  }
+  return choice(
+    'environment',
+    'no keys or token file are given and the job cannot request a GitHub OIDC token'
+  )
 }
 
-export function describeSource(kind: SourceKind): string {
+function choice(kind: SourceKind, reason: string): SourceChoice {
+  return { kind, reason, label: describeSource(kind) }
+}
+
+function describeSource(kind: SourceKind): string {
   switch (kind) {
     case 'oidc':
       return 'GitHub OIDC (AssumeRoleWithWebIdentity)'

@@ -40,8 +40,12 @@ const EXPLAIN: Record<string, Explainer> = {
       return 'The MFA code was wrong, expired or already used (a code is valid for about 30 seconds, and once). Re-run with the code the device shows now, and check mfa-serial-number names that device.'
     }
     if (context.action === 'AssumeRoleWithWebIdentity') return explainWebIdentityDenied(context)
-    if (context.action === 'GetCallerIdentity')
+    if (context.action === 'GetCallerIdentity') {
       return 'The credentials may not call sts:GetCallerIdentity.'
+    }
+    if (context.action === 'GetScopedCredentials') {
+      return "The session in the environment may not call sts:GetScopedCredentials: allow that action in the role's identity policy."
+    }
     const who = context.sourceArn ?? 'the source credentials'
     return (
       `The trust policy of ${context.roleArn ?? 'the role'} does not let ${who} assume it. Add a statement to the role's trust policy: ` +
@@ -93,7 +97,12 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
   const cause = retries?.lastError ?? error
   const facts = errorFacts(cause)
   const code = normalizeCode(facts.code)
-  const what = `${context.action} failed: ${code}: ${facts.message.replace(/\s+/g, ' ').trim()}${facts.requestId ? ` (request id ${facts.requestId})` : ''}.`
+  // Not an STS error body (a proxy's or firewall's page, a wrong sts-endpoint): say what is known.
+  const unknown = code === 'Unknown' || code === 'UnknownError'
+  const message = unknown
+    ? `HTTP ${facts.status ?? '?'} with an answer that is not an STS error`
+    : facts.message.replace(/\s+/g, ' ').trim()
+  const what = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : code}: ${message}${facts.requestId ? ` (request id ${facts.requestId})` : ''}.`
   let advice = EXPLAIN[code]?.(facts, context)
   if (advice === undefined && classifyError(cause, false) === 'transient') {
     advice =
@@ -101,7 +110,11 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
         ? `STS did not answer successfully in ${retries.attempts} attempt${retries.attempts === 1 ? '' : 's'} over ${(retries.elapsedMs / 1000).toFixed(1)} s; this is usually passing throttling or an outage. Re-run the job; if it repeats, raise retry-max-attempts or retry-max-seconds, or check sts-endpoint and the proxy settings.`
         : 'This is usually passing; re-run the job.'
   }
-  const title = `${context.action} failed: ${code}`
+  if (advice === undefined && unknown) {
+    advice =
+      'Check sts-endpoint / AWS_ENDPOINT_URL_STS and any proxy: the answer did not come from STS.'
+  }
+  const title = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : code}`
   return new StsError(advice ? `${what} ${advice}` : what, title, code, cause, context)
 }
 

@@ -15,7 +15,8 @@ import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import { accountOf } from './arn.js'
 import type { AwsCredentials } from './credentials.js'
-import { withRetries, type RetryPolicy } from './retry.js'
+import { ActionError } from './errors.js'
+import { RetriesExhausted, withRetries, type RetryPolicy } from './retry.js'
 import type { SessionTag } from './session-tags.js'
 import { explainStsError, type StsCallContext } from './sts-errors.js'
 
@@ -77,17 +78,21 @@ async function send<T>(
   try {
     return await withRetries(
       async ({ timeoutMs, refreshToken }) => {
-        const command = await makeCommand(refreshToken)
+        // One clock per attempt for everything in it: a fresh token, then the request.
         const controller = new AbortController()
         const timer = setTimeout(() => controller.abort(), timeoutMs)
+        const timedOut = () =>
+          Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })
         try {
+          const command = await Promise.race([
+            makeCommand(refreshToken),
+            new Promise<never>((_, reject) =>
+              controller.signal.addEventListener('abort', () => reject(timedOut()))
+            )
+          ])
           return (await sts.client.send(command as never, { abortSignal: controller.signal })) as T
         } catch (error) {
-          if (controller.signal.aborted) {
-            throw Object.assign(new Error(`no answer within ${timeoutMs} ms`), {
-              name: 'TimeoutError'
-            })
-          }
+          if (controller.signal.aborted) throw timedOut()
           throw error
         } finally {
           clearTimeout(timer)
@@ -97,6 +102,9 @@ async function send<T>(
       { webIdentity: context.action === 'AssumeRoleWithWebIdentity', log: sts.log }
     )
   } catch (error) {
+    // A fresh token that could not be had is already explained; it is not an STS answer.
+    const cause = error instanceof RetriesExhausted ? error.lastError : error
+    if (cause instanceof ActionError) throw cause
     throw explainStsError(error, context)
   }
 }

@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import { renderExplanationMarkdown } from './policy/explain.js'
 import type { SessionPolicy } from './policy/session-policy.js'
 import type { SourceChoice } from './source.js'
-import { describeSource } from './source.js'
 import type { AssumedSession } from './sts.js'
 
 /** Characters of the utilization bar: one per 10%. */
@@ -57,7 +56,7 @@ export function assumeSummaryMarkdown(summary: AssumeSummary): string {
   const minutes = Math.round((expires.getTime() - summary.now.getTime()) / 60000)
   const rows: Array<[string, string]> = [
     ['Session', `\`${session.arn}\``],
-    ['Source', `${describeSource(source.kind)}: ${source.reason}`],
+    ['Source', `${source.label}: ${source.reason}`],
     ['Account', session.account],
     ['Region', summary.region],
     ['Expires', `${expires.toISOString()} (in ${minutes} minutes)`]

@@ -357,6 +357,26 @@ describe('keys and the environment, around OIDC', () => {
   })
 })
 
+describe('unset-current-credentials on a failed step', () => {
+  it('leaves the inherited variables in place for the later steps', async () => {
+    const result = await job.run({
+      inputs: {
+        'role-to-assume': STRICT_ROLE,
+        'aws-region': 'us-east-1',
+        'unset-current-credentials': 'true',
+        'force-source': 'oidc'
+      },
+      env: {
+        ...oidcEnv,
+        AWS_ACCESS_KEY_ID: 'ASIAOLDOLDOLDOLD0000',
+        AWS_SESSION_TOKEN: 'old-token-old'
+      }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.env).toEqual({})
+  })
+})
+
 describe('checks around the session', () => {
   it('fails before any request when the role is in an account not allowed', async () => {
     const result = await job.run({

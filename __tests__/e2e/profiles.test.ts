@@ -122,6 +122,97 @@ describe('aws-profile', () => {
     expect(readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).not.toContain('AKIAKEEPME')
   })
 
+  it('leaves commented headers and comments exactly as they were once the post step has run', async () => {
+    const credentials = [
+      '# Team credentials, kept by hand',
+      '[default] # shared read-only',
+      'aws_access_key_id = AKIADEFAULT',
+      'aws_secret_access_key = default-secret',
+      '',
+      '',
+      '; staging: account 2222',
+      '[staging] ; rotated monthly',
+      'aws_access_key_id = AKIASTAGING',
+      'aws_secret_access_key = staging-secret',
+      ''
+    ].join('\n')
+    const config = [
+      '[default]',
+      'region = eu-west-1',
+      '',
+      '# staging lives in Frankfurt',
+      '[profile staging] # 2222',
+      'region = eu-central-1',
+      ''
+    ].join('\n')
+    mkdirSync(join(job.dir, 'aws'))
+    writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, credentials)
+    writeFileSync(files.AWS_CONFIG_FILE, config)
+
+    const run = await job.run({
+      inputs: { ...BASE, 'role-to-assume': PLAN_ROLE, 'aws-profile': 'ci' },
+      env: files
+    })
+    expect(run.exitCode).toBe(0)
+    const written = readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')
+    expect(written.startsWith(credentials)).toBe(true)
+    expect(written.slice(credentials.length)).toMatch(/^\n\[ci\]\naws_access_key_id = ASIA/)
+    expect(readFileSync(files.AWS_CONFIG_FILE, 'utf8')).toBe(
+      `${config}\n[profile ci]\nregion = eu-west-1\n`
+    )
+    expect(await callerOf('ci')).toBe(run.outputs.arn)
+
+    const post = await job.run({ step: 'post', state: run.state, env: files })
+    expect(post.exitCode).toBe(0)
+    expect(readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).toBe(credentials)
+    expect(readFileSync(files.AWS_CONFIG_FILE, 'utf8')).toBe(config)
+  })
+
+  it('replaces a profile under a commented header and removes only it, comments of the next one kept', async () => {
+    const before = '[team]\naws_access_key_id = AKIATEAM\n\n'
+    const after = '# prod: account 4444\n[prod] ; break glass\naws_access_key_id = AKIAPROD\n'
+    mkdirSync(join(job.dir, 'aws'))
+    writeFileSync(
+      files.AWS_SHARED_CREDENTIALS_FILE,
+      `${before}[ci] # from last week\naws_access_key_id = AKIASTALE\n\n${after}`
+    )
+    const refused = await job.run({
+      inputs: { ...BASE, 'role-to-assume': PLAN_ROLE, 'aws-profile': 'ci' },
+      env: files
+    })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.errors[0]).toContain("a profile named 'ci' already exists")
+
+    const run = await job.run({
+      inputs: {
+        ...BASE,
+        'role-to-assume': PLAN_ROLE,
+        'aws-profile': 'ci',
+        'overwrite-aws-profile': 'true'
+      },
+      env: files
+    })
+    expect(run.exitCode).toBe(0)
+    const written = readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')
+    expect(written).not.toContain('AKIASTALE')
+    expect(written.startsWith(`${before}${after}\n[ci]\n`)).toBe(true)
+    expect(await callerOf('ci')).toBe(run.outputs.arn)
+
+    await job.run({ step: 'post', state: run.state, env: files })
+    expect(readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).toBe(`${before}${after}`)
+  })
+
+  it('refuses profile names the AWS SDK for JavaScript cannot keep, before any request', async () => {
+    const run = await job.run({
+      inputs: { ...BASE, 'role-to-assume': PLAN_ROLE, 'aws-profile': '__proto__' },
+      env: files
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain("aws-profile: '__proto__' is reserved")
+    expect(sts.requests).toEqual([])
+    expect(existsSync(files.AWS_SHARED_CREDENTIALS_FILE)).toBe(false)
+  })
+
   it('writes ~/.aws by default, and exports the variables too with export-env: true', async () => {
     const result = await job.run({
       inputs: { ...BASE, 'role-to-assume': PLAN_ROLE, 'aws-profile': 'ci', 'export-env': 'true' },

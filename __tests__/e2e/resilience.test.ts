@@ -3,6 +3,7 @@
  * action: what is retried, how long it may take, and what the step says.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
 import { startConnectProxy, type LocalProxy } from '../support/connect-proxy.js'
 import { Job, type StepResult } from './harness.js'
@@ -153,6 +154,30 @@ describe('final errors are not retried', () => {
   })
 })
 
+describe('answers that are not from STS', () => {
+  it('say so, with the HTTP status, instead of "Unknown"', async () => {
+    const page = createServer((_request, response) => {
+      response
+        .writeHead(403, { 'content-type': 'text/html' })
+        .end('<html><body>Blocked by policy</body></html>')
+    })
+    await new Promise<void>(resolve => page.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (page.address() as { port: number }).port
+      const result = await job.run({
+        inputs: { ...BASE, 'sts-endpoint': `http://127.0.0.1:${port}` }
+      })
+      const error = expectNothingExported(result)
+      expect(error).toContain(
+        'AssumeRole failed: UnexpectedResponse: HTTP 403 with an answer that is not an STS error'
+      )
+      expect(error).toContain('Check sts-endpoint')
+    } finally {
+      await new Promise(resolve => page.close(resolve))
+    }
+  })
+})
+
 describe('endpoints', () => {
   // The loopback guard refuses every real AWS host and names it: that shows where the SDK would go.
   it.each([
@@ -208,6 +233,22 @@ describe('proxies', () => {
     const result = await job.run({ inputs: { ...BASE, ...viaProxy, 'http-proxy': proxy.url } })
     expect(result.exitCode).toBe(0)
     expect(proxy.connects).toEqual(['sts.proxy-test.invalid:8080'])
+  })
+
+  it('lets the http-proxy input win over a lower-case http_proxy in the environment', async () => {
+    const other = await startConnectProxy(sts.port)
+    proxy.connects.length = 0
+    try {
+      const result = await job.run({
+        inputs: { ...BASE, ...viaProxy, 'http-proxy': proxy.url },
+        env: { http_proxy: other.url }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(proxy.connects).toEqual(['sts.proxy-test.invalid:8080'])
+      expect(other.connects).toEqual([])
+    } finally {
+      await other.close()
+    }
   })
 
   it('goes direct for a host NO_PROXY lists', async () => {

@@ -157,7 +157,19 @@ describe('mode: scope', () => {
       { 'inline-session-policy': READ, 'sts-endpoint': 'https://sts.amazonaws.com' },
       'sts-endpoint: is the global STS endpoint'
     ],
-    [{ 'role-duration-seconds': '200000' }, 'from 1 to 129600']
+    [{ 'role-duration-seconds': '200000' }, 'from 1 to 129600'],
+    [
+      {
+        'inline-session-policy': READ,
+        'aws-access-key-id': DEFAULT_USER.accessKeyId,
+        'aws-secret-access-key': 'x'
+      },
+      'aws-access-key-id: does not apply in mode: scope'
+    ],
+    [
+      { 'inline-session-policy': READ, 'unset-current-credentials': 'true' },
+      'unset-current-credentials: does not apply'
+    ]
   ])('refuses %j before any request', async (inputs, message) => {
     const result = await job.run({
       inputs: { mode: 'scope', 'aws-region': 'us-east-1', ...inputs },
@@ -181,6 +193,46 @@ describe('mode: scope', () => {
     expect(result.exitCode).toBe(0)
     expect(result.env).toEqual({})
     expect(result.outputs['aws-access-key-id']).toBe(sts.issued[sts.issued.length - 1].accessKeyId)
+  })
+})
+
+describe('mode: scope checks', () => {
+  it('applies allowed-account-ids to the scoped session: nothing exported for another account', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ,
+        'allowed-account-ids': '999999999999'
+      },
+      env: assumed.env
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.env).toEqual({})
+    expect(result.errors[0]).toContain('not in allowed-account-ids')
+  })
+
+  it('verifies the scoped credentials with verify-credentials', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ,
+        'verify-credentials': 'true'
+      },
+      env: assumed.env
+    })
+    expect(result.exitCode).toBe(0)
+    expect(sts.requests.map(r => r.action)).toEqual([
+      'AssumeRoleWithWebIdentity',
+      'GetScopedCredentials',
+      'GetCallerIdentity'
+    ])
+    expect(result.stdout).toContain(
+      'Source credentials: temporary credentials already in the environment (GetScopedCredentials)'
+    )
   })
 })
 

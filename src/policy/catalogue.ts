@@ -28,40 +28,11 @@ export interface IamCatalogue {
 }
 
 /**
- * Where a catalogue gets its service lines from. `actionList` returns the text after `prefix:`
- * on the line of one of `services`; it is asked at most once per service, and only when a
- * lookup needs that service.
+ * Reads the text scripts/update-iam-catalogue.mjs writes: a `#` line naming the source, then
+ * `prefix:Action1,Action2,…` a line. A later line of the same prefix wins, as does a later `#`
+ * line for the origin.
  */
-export interface IamCatalogueSource {
-  readonly services: readonly string[]
-  /** The text of the catalogue's `#` line, if it has one. */
-  origin(): string | undefined
-  actionList(prefix: string): string
-}
-
 export function parseIamCatalogue(text: string): IamCatalogue {
-  const { origin, actionLists } = indexCatalogueLines(text)
-  return lazyIamCatalogue({
-    services: [...actionLists.keys()],
-    origin: () => origin,
-    actionList: prefix => actionLists.get(prefix)!
-  })
-}
-
-/** A catalogue over a source that can produce one service's line without the others. */
-export function lazyIamCatalogue(source: IamCatalogueSource): IamCatalogue {
-  return new Catalogue(source)
-}
-
-/**
- * The lines of (part of) the catalogue text by service prefix, each the text after the colon,
- * left unsplit: splitting all 22,000 names is what made loading slow, and a policy names a few
- * services. A later line of the same prefix wins, as does a later `#` line for the origin.
- */
-export function indexCatalogueLines(text: string): {
-  origin?: string
-  actionLists: Map<string, string>
-} {
   let origin: string | undefined
   const actionLists = new Map<string, string>()
   for (const line of text.split('\n')) {
@@ -70,10 +41,9 @@ export function indexCatalogueLines(text: string): {
       continue
     }
     const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    actionLists.set(line.slice(0, colon), line.slice(colon + 1))
+    if (colon > 0) actionLists.set(line.slice(0, colon), line.slice(colon + 1))
   }
-  return { origin, actionLists }
+  return new Catalogue(origin ?? 'the built-in IAM action catalogue', actionLists)
 }
 
 /** The services whose action lists a catalogue has split so far, for tests of its laziness. */
@@ -86,27 +56,24 @@ export function parsedServices(catalogue: IamCatalogue): string[] | undefined {
 // expression over twenty thousand `prefix:Name` strings.
 class Catalogue implements IamCatalogue {
   readonly services: readonly string[]
-  private readonly known: Set<string>
-  // Built per service on first use: a policy names a few services, and splitting or indexing
-  // every action up front would cost more than the check itself.
+  // Each service's line is split on first use: a policy names a few services, and splitting or
+  // indexing all 22,000 actions up front would cost more than the check itself.
   private readonly names = new Map<string, string[]>()
   private readonly lowerIndex = new Map<string, Map<string, string>>()
   private readonly fullNames = new Map<string, string[]>()
   private servicesByActionName?: Map<string, string[]>
-  private originText?: string
 
-  constructor(private readonly source: IamCatalogueSource) {
-    this.known = new Set(source.services)
-    this.services = [...this.known].sort()
-  }
-
-  get origin(): string {
-    return (this.originText ??= this.source.origin() ?? 'the built-in IAM action catalogue')
+  constructor(
+    readonly origin: string,
+    /** The text after `prefix:` by prefix, in the file's order. */
+    private readonly actionLists: ReadonlyMap<string, string>
+  ) {
+    this.services = [...actionLists.keys()].sort()
   }
 
   get size(): number {
     let size = 0
-    for (const service of this.known) size += this.namesOf(service)!.length
+    for (const service of this.actionLists.keys()) size += this.namesOf(service)!.length
     return size
   }
 
@@ -116,20 +83,18 @@ class Catalogue implements IamCatalogue {
 
   /** The bare action names of a service, undefined for an unknown prefix (exact case). */
   private namesOf(service: string): string[] | undefined {
-    if (!this.known.has(service)) return undefined
     let names = this.names.get(service)
     if (names === undefined) {
-      names = this.source
-        .actionList(service)
-        .split(',')
-        .filter(name => name !== '')
+      const list = this.actionLists.get(service)
+      if (list === undefined) return undefined
+      names = list.split(',').filter(name => name !== '')
       this.names.set(service, names)
     }
     return names
   }
 
   hasService(prefix: string): boolean {
-    return this.known.has(prefix.toLowerCase())
+    return this.actionLists.has(prefix.toLowerCase())
   }
 
   has(action: string): boolean {
@@ -178,7 +143,7 @@ class Catalogue implements IamCatalogue {
     const nameMatches = compilePattern(pattern.slice(colon + 1))
     const services = hasWildcard(servicePart)
       ? this.services.filter(compilePattern(servicePart))
-      : this.known.has(servicePart.toLowerCase())
+      : this.actionLists.has(servicePart.toLowerCase())
         ? [servicePart.toLowerCase()]
         : []
     const found: string[] = []
@@ -251,7 +216,7 @@ class Catalogue implements IamCatalogue {
     if (this.servicesByActionName === undefined) {
       this.servicesByActionName = new Map()
       // In the file's order, which decides the services a suggestion names first.
-      for (const service of this.known) {
+      for (const service of this.actionLists.keys()) {
         for (const actionName of this.namesOf(service)!) {
           const key = actionName.toLowerCase()
           const list = this.servicesByActionName.get(key)

@@ -13,103 +13,30 @@ export interface ManagedPolicyIndex {
   /** Lower-cased path and name, and lower-cased bare name → the exact `path/Name`. */
   byPath: Map<string, string>
   byName: Map<string, string[]>
-  /**
-   * What `byPath` and `byName` hold for `pathOrName` (any case), without building them: the
-   * policy with that path and name, and those with that name under any path. An index from
-   * parseManagedPolicyList has it.
-   */
-  lookUp?(pathOrName: string): PolicyLookUp
 }
 
-export interface PolicyLookUp {
-  path?: string
-  named: string[]
-}
-
+/**
+ * Reads the list scripts/update-managed-policies.mjs writes, `path/Name` a line after a `#` line
+ * naming the source. Of lines differing only in case, the last is the one a path finds. Both
+ * maps are built at once (~3 ms), and only in a run whose entries need the list.
+ */
 export function parseManagedPolicyList(text: string): ManagedPolicyIndex {
-  return new PolicyList(text)
-}
-
-const NEWLINE = 10
-const SLASH = 47
-
-// A run resolves one or two names, so the list is searched as text; the maps of all 1,600
-// policies are built only for a "did you mean", which needs every name anyway.
-class PolicyList implements ManagedPolicyIndex {
-  readonly origin: string
-  private maps?: { byPath: Map<string, string>; byName: Map<string, string[]> }
-  private lowerText?: string
-
-  constructor(private readonly text: string) {
-    let origin = 'the built-in list'
-    for (let start = 0; start < text.length;) {
-      const newline = text.indexOf('\n', start)
-      const end = newline === -1 ? text.length : newline
-      if (text.startsWith('#', start)) origin = text.slice(start + 1, end).trim()
-      start = end + 1
+  let origin = 'the built-in list'
+  const byPath = new Map<string, string>()
+  const byName = new Map<string, string[]>()
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) {
+      origin = line.slice(1).trim()
+      continue
     }
-    this.origin = origin
+    if (line === '') continue
+    byPath.set(line.toLowerCase(), line)
+    const name = line.slice(line.lastIndexOf('/') + 1).toLowerCase()
+    const lines = byName.get(name)
+    if (lines === undefined) byName.set(name, [line])
+    else lines.push(line)
   }
-
-  get byPath(): Map<string, string> {
-    return this.buildMaps().byPath
-  }
-
-  get byName(): Map<string, string[]> {
-    return this.buildMaps().byName
-  }
-
-  lookUp(pathOrName: string): PolicyLookUp {
-    const key = pathOrName.toLowerCase()
-    const lower = (this.lowerText ??= this.text.toLowerCase())
-    // Where lower-casing changes the length, offsets in the lower-cased text would not be
-    // offsets in the list; a key spanning lines or empty would match what the maps never hold.
-    if (this.maps || lower.length !== this.text.length || key === '' || key.includes('\n')) {
-      return lookUpInMaps(this, pathOrName)
-    }
-    let path: string | undefined
-    const named: string[] = []
-    const bareName = !key.includes('/')
-    for (let at = lower.indexOf(key); at !== -1; at = lower.indexOf(key, at + 1)) {
-      const end = at + key.length
-      if (end < lower.length && lower.charCodeAt(end) !== NEWLINE) continue
-      const before = at === 0 ? NEWLINE : lower.charCodeAt(at - 1)
-      if (before !== NEWLINE && (before !== SLASH || !bareName)) continue
-      const start = before === NEWLINE ? at : lower.lastIndexOf('\n', at) + 1
-      if (this.text.startsWith('#', start)) continue
-      const line = this.text.slice(start, end)
-      // As in the map, the last of lines differing only in case wins.
-      if (before === NEWLINE) path = line
-      if (bareName) named.push(line)
-    }
-    return { path, named }
-  }
-
-  private buildMaps(): { byPath: Map<string, string>; byName: Map<string, string[]> } {
-    if (this.maps === undefined) {
-      const byPath = new Map<string, string>()
-      const byName = new Map<string, string[]>()
-      for (const line of this.text.split('\n')) {
-        if (line.startsWith('#') || line === '') continue
-        byPath.set(line.toLowerCase(), line)
-        const name = line.slice(line.lastIndexOf('/') + 1).toLowerCase()
-        const lines = byName.get(name)
-        if (lines === undefined) byName.set(name, [line])
-        else lines.push(line)
-      }
-      this.maps = { byPath, byName }
-    }
-    return this.maps
-  }
-}
-
-function lookUpInMaps(index: ManagedPolicyIndex, pathOrName: string): PolicyLookUp {
-  const key = pathOrName.toLowerCase()
-  return { path: index.byPath.get(key), named: index.byName.get(key) ?? [] }
-}
-
-function lookUp(index: ManagedPolicyIndex, pathOrName: string): PolicyLookUp {
-  return index.lookUp?.(pathOrName) ?? lookUpInMaps(index, pathOrName)
+  return { origin, byPath, byName }
 }
 
 export interface ResolvedManagedPolicies {
@@ -150,8 +77,10 @@ export function resolveManagedPolicies(
 }
 
 function lookUpShortName(entry: string, index: ManagedPolicyIndex): string {
-  const { path, named } = lookUp(index, entry)
+  const key = entry.toLowerCase()
+  const path = index.byPath.get(key)
   if (path !== undefined) return path
+  const named = index.byName.get(key) ?? []
   if (named.length === 1) return named[0]
   if (named.length > 1) {
     throw new InputError(
@@ -196,8 +125,9 @@ function checkPolicyArn(
 
   const index = getIndex()
   const pathAndName = arn.resource.slice('policy/'.length)
-  if (lookUp(index, pathAndName).path !== undefined) return entry
-  const elsewhere = lookUp(index, pathAndName.slice(pathAndName.lastIndexOf('/') + 1)).named
+  if (index.byPath.has(pathAndName.toLowerCase())) return entry
+  const name = pathAndName.slice(pathAndName.lastIndexOf('/') + 1)
+  const elsewhere = index.byName.get(name.toLowerCase()) ?? []
   if (elsewhere.length > 0) {
     throw new InputError(
       INPUT,

@@ -19,7 +19,7 @@ import {
 } from './policy/session-policy.js'
 import { checkProfileWritable, profileFiles } from './profiles.js'
 import { proxyAgents } from './proxy.js'
-import { parseSettings } from './settings.js'
+import { parseSettings, type Settings } from './settings.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
 const readText = (path: string): string => readFileSync(path, 'utf8')
@@ -61,6 +61,7 @@ export async function run(): Promise<void> {
         settings.overwriteAwsProfile
       )
     }
+    warnAboutDestination(settings)
     const forgotten = settings.unsetCurrentCredentials ? forgetInheritedCredentials() : []
     if (forgotten.length > 0) {
       core.info(`Unset ${forgotten.join(', ')} inherited from earlier steps.`)
@@ -115,6 +116,22 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     fail(error)
+  }
+}
+
+/** Settings that work but rarely do what was meant: said before any request. */
+function warnAboutDestination(settings: Settings): void {
+  if (settings.mode === 'check') return
+  if (!settings.exportEnv && settings.awsProfile === undefined && !settings.outputCredentials) {
+    core.warning(
+      'export-env is false and neither aws-profile nor output-credentials is set: the new credentials will not reach any later step.'
+    )
+  }
+  if (settings.awsProfile !== undefined && !settings.exportEnv && process.env.AWS_ACCESS_KEY_ID) {
+    core.warning(
+      `AWS_ACCESS_KEY_ID is set in this job's environment; AWS SDKs and the CLI prefer it to AWS_PROFILE=${settings.awsProfile}. ` +
+        'Set unset-current-credentials: true, or export-env: true, so later steps use the new session.'
+    )
   }
 }
 

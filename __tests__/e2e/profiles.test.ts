@@ -225,3 +225,24 @@ describe('aws-profile', () => {
     expect(result.env.AWS_SHARED_CREDENTIALS_FILE).toBeUndefined()
   })
 })
+
+describe('where the credentials go', () => {
+  it('warns when they would reach no later step', async () => {
+    const result = await job.run({
+      inputs: { ...BASE, 'role-to-assume': PLAN_ROLE, 'export-env': 'false' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.warnings.join('\n')).toContain(
+      'the new credentials will not reach any later step'
+    )
+  })
+
+  it('warns when variables in the environment would win over the profile', async () => {
+    const result = await job.run({
+      inputs: { ...BASE, 'role-to-assume': PLAN_ROLE, 'aws-profile': 'plan' },
+      env: { ...files, AWS_ACCESS_KEY_ID: 'ASIAOLDOLDOLDOLD0000' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.warnings.join('\n')).toContain('prefer it to AWS_PROFILE=plan')
+  })
+})

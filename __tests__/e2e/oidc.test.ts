@@ -357,6 +357,30 @@ describe('keys and the environment, around OIDC', () => {
   })
 })
 
+describe('force-source', () => {
+  it('uses the environment over OIDC and key inputs when told to, and says why', async () => {
+    const result = await job.run({
+      inputs: {
+        'role-to-assume': CHAINED_ROLE,
+        'aws-region': 'us-east-1',
+        'force-source': 'environment',
+        'aws-access-key-id': 'AKIAUNUSEDUNUSED0000',
+        'aws-secret-access-key': 'unused-unused-unused'
+      },
+      env: {
+        ...oidcEnv,
+        AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey
+      },
+      secrets: ['unused-unused-unused']
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('because force-source: environment')
+    expect(sts.requests[0].accessKeyId).toBe(DEFAULT_USER.accessKeyId)
+    expect(oidcRequests()).toHaveLength(0)
+  })
+})
+
 describe('unset-current-credentials on a failed step', () => {
   it('leaves the inherited variables in place for the later steps', async () => {
     const result = await job.run({

@@ -213,6 +213,21 @@ describe('mode: scope checks', () => {
     expect(result.errors[0]).toContain('not in allowed-account-ids')
   })
 
+  it('sends the scoped-session-description given', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ,
+        'scoped-session-description': 'third-party test suite'
+      },
+      env: assumed.env
+    })
+    expect(result.exitCode).toBe(0)
+    expect(sts.requests[1].params.ScopedSessionDescription).toBe('third-party test suite')
+  })
+
   it('verifies the scoped credentials with verify-credentials', async () => {
     const assumed = await assumeWithOidc()
     const result = await job.run({

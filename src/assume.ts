@@ -86,7 +86,7 @@ export async function assumeRoleWithSessionPolicy(
   if (webIdentity) {
     for (const name of settings.assumeRoleOnlyInputs) {
       deps.warn(
-        `${name} is not sent: AssumeRoleWithWebIdentity does not take it (the token carries the session's tags).`
+        `${name} is not sent: AssumeRoleWithWebIdentity does not take it (session tags come from the token; external ids, MFA and source identities are AssumeRole only).`
       )
     }
     const token = await webIdentityToken(source, settings, deps)

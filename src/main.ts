@@ -127,7 +127,12 @@ function warnAboutDestination(settings: Settings): void {
       'export-env is false and neither aws-profile nor output-credentials is set: the new credentials will not reach any later step.'
     )
   }
-  if (settings.awsProfile !== undefined && !settings.exportEnv && process.env.AWS_ACCESS_KEY_ID) {
+  if (
+    settings.awsProfile !== undefined &&
+    !settings.exportEnv &&
+    !settings.unsetCurrentCredentials &&
+    process.env.AWS_ACCESS_KEY_ID
+  ) {
     core.warning(
       `AWS_ACCESS_KEY_ID is set in this job's environment; AWS SDKs and the CLI prefer it to AWS_PROFILE=${settings.awsProfile}. ` +
         'Set unset-current-credentials: true, or export-env: true, so later steps use the new session.'

@@ -170,8 +170,8 @@ describe('GitHub OIDC', () => {
     })
     expect(result.exitCode).toBe(0)
     expect(result.warnings).toEqual([
-      "role-session-tags is not sent: AssumeRoleWithWebIdentity does not take it (the token carries the session's tags).",
-      "source-identity is not sent: AssumeRoleWithWebIdentity does not take it (the token carries the session's tags)."
+      'role-session-tags is not sent: AssumeRoleWithWebIdentity does not take it (session tags come from the token; external ids, MFA and source identities are AssumeRole only).',
+      'source-identity is not sent: AssumeRoleWithWebIdentity does not take it (session tags come from the token; external ids, MFA and source identities are AssumeRole only).'
     ])
     expect(
       Object.keys(sts.requests[0].params).filter(

@@ -93,11 +93,15 @@ export async function assumeRoleWithSessionPolicy(
     const roleArn = (role as { arn: string }).arn
     logPlan(roleArn, settings, deps)
     deps.debug(`AssumeRoleWithWebIdentity request: ${JSON.stringify(request(roleArn))}`)
-    session = await assumeRoleWithWebIdentity(connect(settings, deps), request(roleArn), fresh =>
-      fresh ? webIdentityToken(source, settings, deps) : Promise.resolve(token)
+    // After a refresh, later retries must send the new token, not the refused first one.
+    let current = token
+    session = await assumeRoleWithWebIdentity(
+      connect(settings, deps),
+      request(roleArn),
+      async fresh => (fresh ? (current = await webIdentityToken(source, settings, deps)) : current)
     )
   } else {
-    const { credentials } = await loadSourceCredentials(
+    const credentials = await loadSourceCredentials(
       source.kind === 'keys' ? settings.sourceKeys : undefined,
       boundedChain(settings, deps)
     )
@@ -203,7 +207,7 @@ export async function scopeCredentialsInEnvironment(
     reason: 'mode: scope narrows the credentials already in the environment',
     label: 'temporary credentials already in the environment (GetScopedCredentials)'
   }
-  const { credentials } = await loadSourceCredentials(undefined, boundedChain(settings, deps))
+  const credentials = await loadSourceCredentials(undefined, boundedChain(settings, deps))
   maskCredentials(credentials, deps.mask)
   if (!credentials.sessionToken) {
     throw new ActionError(

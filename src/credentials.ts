@@ -9,12 +9,6 @@ export interface AwsCredentials {
   expiration?: Date
 }
 
-export interface SourceCredentials {
-  credentials: AwsCredentials
-  /** Where they came from, for the log: never the values. */
-  origin: 'inputs' | 'environment'
-}
-
 export type CredentialChain = () => Promise<AwsCredentials>
 
 /**
@@ -25,11 +19,18 @@ export type CredentialChain = () => Promise<AwsCredentials>
 export async function loadSourceCredentials(
   keys: StaticKeys | undefined,
   chain: CredentialChain = defaultCredentialChain
-): Promise<SourceCredentials> {
-  if (keys !== undefined) return { credentials: keys, origin: 'inputs' }
+): Promise<AwsCredentials> {
+  if (keys !== undefined) return keys
   try {
-    return { credentials: await chain(), origin: 'environment' }
+    return await chain()
   } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new ActionError(
+        `The AWS SDK's default credential chain (a profile's credential_process or SSO, container or instance metadata) did not answer in time: ${describe(error)}. ` +
+          'Raise retry-max-seconds, or give the credentials another way (keys, OIDC).',
+        'Source credentials timed out'
+      )
+    }
     throw new ActionError(
       'No source credentials to assume the role with: no keys are given, the job cannot request a GitHub ' +
         'OIDC token, and the environment holds no AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ' +

@@ -35,8 +35,7 @@ const UTILIZATION_WARNING_PERCENT = 90
 export async function run(): Promise<void> {
   try {
     const settings = parseSettings(readInputs(), process.env, readText)
-    const proxyPassword = settings.httpProxy ? new URL(settings.httpProxy).password : ''
-    if (proxyPassword) core.setSecret(decodeURIComponent(proxyPassword))
+    maskProxyPassword(settings.httpProxy)
     if (settings.maskAccountId && settings.role && 'arn' in settings.role) {
       core.setSecret(accountOf(settings.role.arn))
     }
@@ -116,6 +115,18 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     fail(error)
+  }
+}
+
+/** A proxy URL may carry a password; mask it as written and as decoded. */
+function maskProxyPassword(proxy: string | undefined): void {
+  const password = proxy ? new URL(proxy).password : ''
+  if (password === '') return
+  core.setSecret(password)
+  try {
+    core.setSecret(decodeURIComponent(password))
+  } catch {
+    // Not valid percent-encoding: the form as written is the one that could show.
   }
 }
 

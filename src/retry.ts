@@ -79,13 +79,17 @@ export function errorFacts(error: unknown): ErrorFacts {
     e.Code ??
     (e.code && /^E[A-Z_]+$|^ERR_/.test(e.code) ? e.code : undefined) ??
     (e.name && e.name !== 'Error' ? e.name : 'Error')
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode
+  // An answer that is not STS's XML has no code of its own: a cut-off body (MalformedResponse,
+  // worth retrying) or a page from something in between, such as a proxy (UnexpectedResponse).
+  const unreadable = code === 'Error' && /XML parse error|Deserializ/i.test(e.message ?? '')
   return {
-    // An answer that is not STS's XML has no code of its own; name it for the log and the title.
-    code:
-      code === 'Error' && /XML parse error|Deserializ/i.test(e.message ?? '')
-        ? 'MalformedResponse'
-        : code,
-    status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
+    code: unreadable
+      ? status !== undefined && status >= 400
+        ? 'UnexpectedResponse'
+        : 'MalformedResponse'
+      : code,
+    status,
     message: e.message ?? String(error),
     requestId: e.$metadata?.requestId
   }

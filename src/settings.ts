@@ -198,9 +198,7 @@ export function parseSettings(
     tags,
     transitiveTagKeys,
     sourceIdentity: parseSourceIdentity(raw['source-identity']),
-    assumeRoleOnlyInputs: ASSUME_ROLE_ONLY_INPUTS.filter(
-      name => raw[name] !== '' && raw[name] !== 'false'
-    ),
+    assumeRoleOnlyInputs: ASSUME_ROLE_ONLY_INPUTS.filter(name => isGiven(raw[name])),
     allowedAccountIds: parseAccountIds(raw['allowed-account-ids']),
     outputCredentials: parseBoolean('output-credentials', raw['output-credentials'], false),
     unsetCurrentCredentials: parseBoolean(
@@ -412,7 +410,7 @@ function checkScopeInputs(settings: Settings, raw: RawInputs): void {
       'Remove role-to-assume, or use mode: assume to assume another role.'
     )
   }
-  const notForScope = SCOPE_IGNORED_INPUTS.find(name => raw[name] !== '' && raw[name] !== 'false')
+  const notForScope = SCOPE_IGNORED_INPUTS.find(name => isGiven(raw[name]))
   if (notForScope !== undefined) {
     throw new InputError(
       notForScope,
@@ -781,6 +779,11 @@ function parseInlinePolicySource(
       'Give a path relative to the workspace, and check out the repository (actions/checkout) before this step.'
     )
   }
+}
+
+/** Set to something other than empty or a spelling of false. */
+function isGiven(value: string): boolean {
+  return value !== '' && value.toLowerCase() !== 'false'
 }
 
 function parseBoolean(input: InputName, value: string, fallback: boolean): boolean {

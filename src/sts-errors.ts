@@ -98,7 +98,7 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
   const facts = errorFacts(cause)
   const code = normalizeCode(facts.code)
   // Not an STS error body (a proxy's or firewall's page, a wrong sts-endpoint): say what is known.
-  const unknown = code === 'Unknown' || code === 'UnknownError'
+  const unknown = code === 'Unknown' || code === 'UnknownError' || code === 'UnexpectedResponse'
   const message = unknown
     ? `HTTP ${facts.status ?? '?'} with an answer that is not an STS error`
     : facts.message.replace(/\s+/g, ' ').trim()

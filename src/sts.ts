@@ -260,7 +260,12 @@ function requireCredentials(
 }
 
 function incomplete(context: StsCallContext): Error {
-  return explainStsError(new Error(`the ${context.action} response has no credentials`), context)
+  return explainStsError(
+    new Error(
+      `the ${context.action} answer has no credentials; it may not come from STS (check sts-endpoint and any proxy)`
+    ),
+    context
+  )
 }
 
 export async function getCallerIdentity(sts: Sts): Promise<Identity> {

@@ -158,6 +158,20 @@ describe('GitHub OIDC', () => {
     )
   })
 
+  it('keeps sending the fresh token on retries after a refresh', async () => {
+    sts.injectFault({ status: 400, code: 'ExpiredTokenException', message: 'Token expired' })
+    sts.injectFault({ status: 503 })
+    const result = await job.run({
+      inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1' },
+      env: oidcEnv
+    })
+    expect(result.exitCode).toBe(0)
+    const tokens = sts.requests.map(r => r.params.WebIdentityToken)
+    expect(tokens).toHaveLength(3)
+    expect(tokens[1]).not.toBe(tokens[0])
+    expect(tokens[2]).toBe(tokens[1])
+  })
+
   it('warns about AssumeRole-only inputs, and does not send them', async () => {
     const result = await job.run({
       inputs: {

@@ -155,11 +155,15 @@ describe('final errors are not retried', () => {
 })
 
 describe('answers that are not from STS', () => {
-  it('say so, with the HTTP status, instead of "Unknown"', async () => {
+  it.each([
+    ['text/html', '<html><body>Blocked by policy</body></html>'],
+    ['text/plain', 'Access denied by corporate firewall'],
+    ['application/json', '{"message":"forbidden"}']
+  ])('a 403 %s page: one request, the HTTP status, and where to look', async (type, body) => {
+    let requests = 0
     const page = createServer((_request, response) => {
-      response
-        .writeHead(403, { 'content-type': 'text/html' })
-        .end('<html><body>Blocked by policy</body></html>')
+      requests += 1
+      response.writeHead(403, { 'content-type': type }).end(body)
     })
     await new Promise<void>(resolve => page.listen(0, '127.0.0.1', resolve))
     try {
@@ -172,6 +176,7 @@ describe('answers that are not from STS', () => {
         'AssumeRole failed: UnexpectedResponse: HTTP 403 with an answer that is not an STS error'
       )
       expect(error).toContain('Check sts-endpoint')
+      expect(requests).toBe(1)
     } finally {
       await new Promise(resolve => page.close(resolve))
     }

@@ -237,7 +237,11 @@ export async function scopeCredentialsInEnvironment(
     description: settings.scopedSessionDescription
   }
   deps.debug(`GetScopedCredentials request: ${JSON.stringify(request)}`)
-  const session = await getScopedCredentials(connect(settings, deps, credentials), request)
+  const sts = connect(settings, deps, credentials)
+  // The account shows in STS's own messages (an AccessDenied names the caller's ARN); to mask
+  // it before any could print, learn it first, at the cost of one request only when asked.
+  if (settings.maskAccountId) deps.mask((await getCallerIdentity(sts)).account)
+  const session = await getScopedCredentials(sts, request)
   maskCredentials(session.credentials, deps.mask)
   if (settings.maskAccountId) deps.mask(session.account)
   checkAllowedAccount(session.account, settings)

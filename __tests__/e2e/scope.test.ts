@@ -228,6 +228,31 @@ describe('mode: scope checks', () => {
     expect(sts.requests[1].params.ScopedSessionDescription).toBe('third-party test suite')
   })
 
+  it('masks the account before the scoping request with mask-aws-account-id', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await job.run({
+      inputs: {
+        mode: 'scope',
+        'aws-region': 'us-east-1',
+        'inline-session-policy': READ,
+        'mask-aws-account-id': 'true'
+      },
+      env: assumed.env
+    })
+    expect(result.exitCode).toBe(0)
+    expect(sts.requests.map(r => r.action)).toEqual([
+      'AssumeRoleWithWebIdentity',
+      'GetCallerIdentity',
+      'GetScopedCredentials'
+    ])
+    const lines = result.stdout.split('\n')
+    const masked = lines.indexOf('::add-mask::111122223333')
+    expect(masked).toBeGreaterThan(-1)
+    lines.forEach((line, index) => {
+      if (line.includes('111122223333')) expect(index).toBeGreaterThanOrEqual(masked)
+    })
+  })
+
   it('verifies the scoped credentials with verify-credentials', async () => {
     const assumed = await assumeWithOidc()
     const result = await job.run({

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ROOT, readActionYml, runStep, type StepRun } from '../../local-sts/runner.js'
-import { DEFAULT_USER, type LocalSts, type LocalStsUser } from '../../local-sts/server.js'
+import { startLocalGitHubOidc, type LocalGitHubOidc } from '../../local-sts/github-oidc.js'
+import {
+  DEFAULT_USER,
+  startLocalSts,
+  type LocalSts,
+  type LocalStsRole,
+  type LocalStsUser
+} from '../../local-sts/server.js'
 
 export { ROOT }
 export const actionYml = readActionYml()
@@ -162,4 +169,37 @@ export function findLeaks(result: StepResult, secrets: string[]): string[] {
 function assertNoLeaks(result: StepResult, secrets: string[]): void {
   const leaks = findLeaks(result, secrets)
   if (leaks.length > 0) throw new Error(`secret leak in the step's log:\n${leaks.join('\n')}`)
+}
+
+/** A local GitHub ID-token endpoint, an STS endpoint that trusts it, and the job's OIDC variables. */
+export async function startOidcAndSts(roles?: LocalStsRole[]): Promise<{
+  oidc: LocalGitHubOidc
+  sts: LocalSts
+  oidcEnv: Record<string, string>
+  close(): Promise<void>
+}> {
+  const oidc = await startLocalGitHubOidc()
+  const sts = await startLocalSts({
+    identityProviders: [oidc.provider('sts.amazonaws.com')],
+    roles
+  })
+  return {
+    oidc,
+    sts,
+    oidcEnv: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
+    },
+    close: async () => {
+      await sts.close()
+      await oidc.close()
+    }
+  }
+}
+
+/** Lines of stdout that mention `value` before its `::add-mask::` line (all of them if it is never masked). */
+export function mentionsBeforeMask(stdout: string, value: string): string[] {
+  const lines = stdout.split('\n')
+  const masked = lines.indexOf(`::add-mask::${value}`)
+  return lines.filter((line, index) => line.includes(value) && (masked === -1 || index < masked))
 }

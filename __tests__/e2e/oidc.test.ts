@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startLocalGitHubOidc, type LocalGitHubOidc } from '../../local-sts/github-oidc.js'
-import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
-import { Job, type StepResult } from './harness.js'
+import { DEFAULT_USER, type LocalSts } from '../../local-sts/server.js'
+import { Job, mentionsBeforeMask, startOidcAndSts, type StepResult } from './harness.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/preview'
 const STRICT_ROLE = 'arn:aws:iam::111122223333:role/release'
@@ -23,33 +23,24 @@ let oidcSeen = 0
 /** ID-token requests made by the current test (the endpoint keeps them all). */
 const oidcRequests = () => oidc.requests.slice(oidcSeen)
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  oidc = await startLocalGitHubOidc()
-  sts = await startLocalSts({
-    identityProviders: [oidc.provider('sts.amazonaws.com')],
-    roles: [
-      {
-        arn: ROLE,
-        maxSessionDuration: 7200,
-        webIdentity: { subjects: ['repo:octo-org/octo-repo:*'] }
-      },
-      {
-        arn: STRICT_ROLE,
-        webIdentity: { subjects: ['repo:octo-org/octo-repo:environment:production'] }
-      },
-      { arn: REJECTING_ROLE, webIdentity: {}, rejectClaims: true },
-      { arn: CHAINED_ROLE }
-    ]
-  })
-  oidcEnv = {
-    ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
-  }
+  ;({ oidc, sts, oidcEnv, close } = await startOidcAndSts([
+    {
+      arn: ROLE,
+      maxSessionDuration: 7200,
+      webIdentity: { subjects: ['repo:octo-org/octo-repo:*'] }
+    },
+    {
+      arn: STRICT_ROLE,
+      webIdentity: { subjects: ['repo:octo-org/octo-repo:environment:production'] }
+    },
+    { arn: REJECTING_ROLE, webIdentity: {}, rejectClaims: true },
+    { arn: CHAINED_ROLE }
+  ]))
 })
-afterAll(async () => {
-  await sts.close()
-  await oidc.close()
-})
+afterAll(async () => close())
 beforeEach(() => {
   sts.reset()
   oidcSeen = oidc.requests.length
@@ -462,11 +453,7 @@ describe('checks around the session', () => {
       env: oidcEnv
     })
     expect(result.exitCode).toBe(0)
-    const lines = result.stdout.split('\n')
-    const masked = lines.indexOf('::add-mask::111122223333')
-    expect(masked).toBeGreaterThan(-1)
-    lines.forEach((line, index) => {
-      if (line.includes('111122223333')) expect(index).toBeGreaterThanOrEqual(masked)
-    })
+    expect(result.stdout).toContain('::add-mask::111122223333')
+    expect(mentionsBeforeMask(result.stdout, '111122223333')).toEqual([])
   })
 })

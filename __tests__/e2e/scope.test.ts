@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { startLocalGitHubOidc, type LocalGitHubOidc } from '../../local-sts/github-oidc.js'
-import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
-import { Job, type StepResult } from './harness.js'
+import type { LocalGitHubOidc } from '../../local-sts/github-oidc.js'
+import { DEFAULT_USER, type LocalSts } from '../../local-sts/server.js'
+import { Job, mentionsBeforeMask, startOidcAndSts, type StepResult } from './harness.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/ci'
 const READ =
@@ -19,18 +19,12 @@ let oidc: LocalGitHubOidc
 let job: Job
 let oidcEnv: Record<string, string>
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  oidc = await startLocalGitHubOidc()
-  sts = await startLocalSts({ identityProviders: [oidc.provider('sts.amazonaws.com')] })
-  oidcEnv = {
-    ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
-  }
+  ;({ oidc, sts, oidcEnv, close } = await startOidcAndSts())
 })
-afterAll(async () => {
-  await sts.close()
-  await oidc.close()
-})
+afterAll(async () => close())
 beforeEach(() => {
   sts.reset()
   job = new Job(sts, { secrets: () => oidc.tokens })
@@ -45,6 +39,15 @@ async function assumeWithOidc(): Promise<StepResult> {
   return result
 }
 
+/** One run of the bundled action in mode: scope, in us-east-1, with these inputs and environment. */
+function scope(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined>,
+  secrets?: string[]
+): Promise<StepResult> {
+  return job.run({ inputs: { mode: 'scope', 'aws-region': 'us-east-1', ...inputs }, env, secrets })
+}
+
 function expectRefusedBeforeRequest(result: StepResult, requestsBefore: number): string {
   expect(result.exitCode).toBe(1)
   expect(sts.requests).toHaveLength(requestsBefore)
@@ -56,10 +59,10 @@ function expectRefusedBeforeRequest(result: StepResult, requestsBefore: number):
 describe('mode: scope', () => {
   it('narrows the session twice; the identity stays the role session', async () => {
     const assumed = await assumeWithOidc()
-    const scoped = await job.run({
-      inputs: { mode: 'scope', 'aws-region': 'us-east-1', 'inline-session-policy': READ },
-      env: { ...oidcEnv, ...assumed.env, GITHUB_WORKFLOW: 'build', GITHUB_JOB: 'test' }
-    })
+    const scoped = await scope(
+      { 'inline-session-policy': READ },
+      { ...oidcEnv, ...assumed.env, GITHUB_WORKFLOW: 'build', GITHUB_JOB: 'test' }
+    )
     expect(scoped.exitCode).toBe(0)
     const request = sts.requests[1]
     expect(request.action).toBe('GetScopedCredentials')
@@ -75,15 +78,10 @@ describe('mode: scope', () => {
     expect(scoped.env.AWS_CREDENTIAL_EXPIRATION).toBe(assumed.env.AWS_CREDENTIAL_EXPIRATION)
     expect(scoped.summary).toContain('scoped the session in the environment')
 
-    const narrower = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ_ONE,
-        'role-duration-seconds': '900'
-      },
-      env: { ...scoped.env }
-    })
+    const narrower = await scope(
+      { 'inline-session-policy': READ_ONE, 'role-duration-seconds': '900' },
+      { ...scoped.env }
+    )
     expect(narrower.exitCode).toBe(0)
     expect(sts.requests[2].accessKeyId).toBe(scoped.env.AWS_ACCESS_KEY_ID)
     expect(sts.requests[2].params.DurationSeconds).toBe('900')
@@ -103,13 +101,13 @@ describe('mode: scope', () => {
   })
 
   it('refuses IAM user keys before any request', async () => {
-    const result = await job.run({
-      inputs: { mode: 'scope', 'aws-region': 'us-east-1', 'inline-session-policy': READ },
-      env: {
+    const result = await scope(
+      { 'inline-session-policy': READ },
+      {
         AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
         AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey
       }
-    })
+    )
     const error = expectRefusedBeforeRequest(result, 0)
     expect(error).toContain('mode: scope needs temporary credentials')
     expect(error).toContain('GetSessionToken')
@@ -117,15 +115,10 @@ describe('mode: scope', () => {
 
   it('refuses a duration beyond the remaining lifetime before the request', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ,
-        'role-duration-seconds': '7200'
-      },
-      env: assumed.env
-    })
+    const result = await scope(
+      { 'inline-session-policy': READ, 'role-duration-seconds': '7200' },
+      assumed.env
+    )
     expect(expectRefusedBeforeRequest(result, 1)).toMatch(
       /role-duration-seconds: is 7200, but the credentials being scoped expire in \d+ s/
     )
@@ -133,10 +126,10 @@ describe('mode: scope', () => {
 
   it('explains STS refusing a duration it could not check itself', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: { mode: 'scope', 'aws-region': 'us-east-1', 'role-duration-seconds': '7200' },
-      env: { ...assumed.env, AWS_CREDENTIAL_EXPIRATION: undefined }
-    })
+    const result = await scope(
+      { 'role-duration-seconds': '7200' },
+      { ...assumed.env, AWS_CREDENTIAL_EXPIRATION: undefined }
+    )
     expect(result.exitCode).toBe(1)
     expect(result.errors[0]).toContain('GetScopedCredentials failed: InsufficientSessionLifetime')
     expect(result.errors[0]).toContain('Give a shorter duration')
@@ -171,25 +164,16 @@ describe('mode: scope', () => {
       'unset-current-credentials: does not apply'
     ]
   ])('refuses %j before any request', async (inputs, message) => {
-    const result = await job.run({
-      inputs: { mode: 'scope', 'aws-region': 'us-east-1', ...inputs },
-      env: oidcEnv
-    })
+    const result = await scope(inputs, oidcEnv)
     expect(expectRefusedBeforeRequest(result, 0)).toContain(message)
   })
 
   it('lets the scoped credentials go only where named: export-env false with output-credentials', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ_ONE,
-        'export-env': 'false',
-        'output-credentials': 'true'
-      },
-      env: assumed.env
-    })
+    const result = await scope(
+      { 'inline-session-policy': READ_ONE, 'export-env': 'false', 'output-credentials': 'true' },
+      assumed.env
+    )
     expect(result.exitCode).toBe(0)
     expect(result.env).toEqual({})
     expect(result.outputs['aws-access-key-id']).toBe(sts.issued[sts.issued.length - 1].accessKeyId)
@@ -199,15 +183,10 @@ describe('mode: scope', () => {
 describe('mode: scope checks', () => {
   it('applies allowed-account-ids to the scoped session: nothing exported for another account', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ,
-        'allowed-account-ids': '999999999999'
-      },
-      env: assumed.env
-    })
+    const result = await scope(
+      { 'inline-session-policy': READ, 'allowed-account-ids': '999999999999' },
+      assumed.env
+    )
     expect(result.exitCode).toBe(1)
     expect(result.env).toEqual({})
     expect(result.errors[0]).toContain('not in allowed-account-ids')
@@ -215,55 +194,36 @@ describe('mode: scope checks', () => {
 
   it('sends the scoped-session-description given', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ,
-        'scoped-session-description': 'third-party test suite'
-      },
-      env: assumed.env
-    })
+    const result = await scope(
+      { 'inline-session-policy': READ, 'scoped-session-description': 'third-party test suite' },
+      assumed.env
+    )
     expect(result.exitCode).toBe(0)
     expect(sts.requests[1].params.ScopedSessionDescription).toBe('third-party test suite')
   })
 
   it('masks the account before the scoping request with mask-aws-account-id', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ,
-        'mask-aws-account-id': 'true'
-      },
-      env: assumed.env
-    })
+    const result = await scope(
+      { 'inline-session-policy': READ, 'mask-aws-account-id': 'true' },
+      assumed.env
+    )
     expect(result.exitCode).toBe(0)
     expect(sts.requests.map(r => r.action)).toEqual([
       'AssumeRoleWithWebIdentity',
       'GetCallerIdentity',
       'GetScopedCredentials'
     ])
-    const lines = result.stdout.split('\n')
-    const masked = lines.indexOf('::add-mask::111122223333')
-    expect(masked).toBeGreaterThan(-1)
-    lines.forEach((line, index) => {
-      if (line.includes('111122223333')) expect(index).toBeGreaterThanOrEqual(masked)
-    })
+    expect(result.stdout).toContain('::add-mask::111122223333')
+    expect(mentionsBeforeMask(result.stdout, '111122223333')).toEqual([])
   })
 
   it('verifies the scoped credentials with verify-credentials', async () => {
     const assumed = await assumeWithOidc()
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ,
-        'verify-credentials': 'true'
-      },
-      env: assumed.env
-    })
+    const result = await scope(
+      { 'inline-session-policy': READ, 'verify-credentials': 'true' },
+      assumed.env
+    )
     expect(result.exitCode).toBe(0)
     expect(sts.requests.map(r => r.action)).toEqual([
       'AssumeRoleWithWebIdentity',
@@ -278,22 +238,17 @@ describe('mode: scope checks', () => {
 
 describe('mode: scope endpoints', () => {
   it('stays regional even when AWS_STS_REGIONAL_ENDPOINTS asks for the global endpoint', async () => {
-    const result = await job.run({
-      inputs: {
-        mode: 'scope',
-        'aws-region': 'us-east-1',
-        'inline-session-policy': READ,
-        'retry-max-attempts': '1'
-      },
-      env: {
+    const result = await scope(
+      { 'inline-session-policy': READ, 'retry-max-attempts': '1' },
+      {
         AWS_ENDPOINT_URL_STS: undefined,
         AWS_STS_REGIONAL_ENDPOINTS: 'legacy',
         AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE00',
         AWS_SECRET_ACCESS_KEY: 'secret-secret-secret',
         AWS_SESSION_TOKEN: 'token-token-token'
       },
-      secrets: ['secret-secret-secret', 'token-token-token']
-    })
+      ['secret-secret-secret', 'token-token-token']
+    )
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain(
       'loopback guard: refused a connection to sts.us-east-1.amazonaws.com'

@@ -1,10 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  defaultSessionName,
-  findMisspeltPolicyInput,
-  parseSettings,
-  type RawInputs
-} from '../src/settings.js'
+import { defaultSessionName, parseSettings, type RawInputs } from '../src/settings.js'
 import { errorOf, rawInputs } from './support/inputs.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
@@ -190,35 +185,5 @@ describe('parseSettings', () => {
     expect(parse({ 'verify-credentials': 'TRUE' }).verifyCredentials).toBe(true)
     expect(parse({ 'cleanup-credentials': 'false' }).cleanupCredentials).toBe(false)
     expect(errorOf(() => parse({ 'verify-credentials': 'yes' })).message).toContain('true or false')
-  })
-})
-
-describe('findMisspeltPolicyInput', () => {
-  it('names the input a misspelt policy input looks like', () => {
-    const error = findMisspeltPolicyInput(['PATH', 'INPUT_INLINE-SESSION-POLCY'])
-    expect(error?.message).toContain("'inline-session-policy'")
-    expect(error?.input).toBe('inline-session-polcy')
-  })
-
-  it('ignores declared inputs and unrelated undeclared ones', () => {
-    expect(
-      findMisspeltPolicyInput([
-        'INPUT_INLINE-SESSION-POLICY',
-        'INPUT_MANAGED-SESSION-POLICIES',
-        'INPUT_FOO'
-      ])
-    ).toBeUndefined()
-  })
-
-  it('catches a policy input far from any real name', () => {
-    expect(findMisspeltPolicyInput(['INPUT_POLICY'])?.message).toContain('is not an input')
-  })
-})
-
-describe('findMisspeltPolicyInput, near misses without "polic"', () => {
-  it('catches a typo that drops a letter of "policy"', () => {
-    expect(findMisspeltPolicyInput(['INPUT_MANAGED-SESSION-POLICES'])?.message).toContain(
-      "'managed-session-policies'"
-    )
   })
 })

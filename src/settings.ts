@@ -10,7 +10,6 @@ import {
   type SessionTag
 } from './session-tags.js'
 import type { RetryPolicy } from './retry.js'
-import { closestNames } from './suggest.js'
 
 /** Every input declared in action.yml; a test keeps the two in step. */
 export const INPUT_NAMES = [
@@ -135,12 +134,6 @@ export interface Settings {
   /** mode: scope: whether role-duration-seconds was given (else the scope keeps the source's expiry). */
   durationGiven: boolean
 }
-
-const POLICY_INPUTS: readonly string[] = [
-  'inline-session-policy',
-  'inline-session-policy-file',
-  'managed-session-policies'
-]
 
 export const DEFAULT_DURATION_SECONDS = 3600
 const SESSION_NAME_CHARS = /^[\w+=,.@-]*$/
@@ -517,30 +510,6 @@ function parseAccountIds(value: string): string[] | undefined {
     }
   }
   return ids
-}
-
-/**
- * The runner only warns about an input the action does not declare, so a misspelt
- * `inline-session-polcy` would let the step succeed with un-narrowed credentials. Any
- * policy-looking input that no declared input consumed is therefore an error.
- */
-export function findMisspeltPolicyInput(envNames: Iterable<string>): InputError | undefined {
-  const declared = new Set(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`))
-  for (const envName of envNames) {
-    if (!envName.startsWith('INPUT_') || declared.has(envName)) continue
-    const written = envName.slice('INPUT_'.length).toLowerCase()
-    const nearby = closestNames(written, INPUT_NAMES, 1)
-    const policyIntent = written.includes('polic') || POLICY_INPUTS.includes(nearby[0])
-    if (!policyIntent) continue
-    return new InputError(
-      written,
-      'is not an input of this action, so no session policy would be applied from it.',
-      nearby.length > 0
-        ? `Did you mean '${nearby[0]}'?`
-        : 'The session-policy inputs are inline-session-policy, inline-session-policy-file and managed-session-policies.'
-    )
-  }
-  return undefined
 }
 
 function parseRegion(value: string, env: Record<string, string | undefined>): string {

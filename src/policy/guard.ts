@@ -17,6 +17,7 @@ import {
   statementLabel
 } from './grammar.js'
 import { MAX_INLINE_POLICY_CHARS, minifyInlinePolicy } from './inline-policy.js'
+import { collapseStars, MAX_ACTION_PATTERN_LENGTH } from './wildcard.js'
 
 export type InlinePolicyInput = 'inline-session-policy' | 'inline-session-policy-file'
 
@@ -370,6 +371,9 @@ function describeProblem(problem: PolicyProblem): string {
   return `${where}${problem.message}`
 }
 
+/** Each pattern is matched against every known action: bound the work a pull request can ask for. */
+const MAX_FORBID_PATTERNS = 100
+
 const FORBID_PATTERN = /^(\*|[A-Za-z0-9-]+):[A-Za-z0-9_*?-]+$/
 
 /**
@@ -388,13 +392,27 @@ export function parseForbidActions(text: string, catalogue: () => IamCatalogue):
     )
   ]
   if (entries.length === 0) return []
+  if (entries.length > MAX_FORBID_PATTERNS) {
+    throw new InputError(
+      FORBID_INPUT,
+      `lists ${entries.length} patterns; at most ${MAX_FORBID_PATTERNS} are checked.`,
+      'Use wildcards such as iam:* or *:Delete* instead of listing actions one by one.'
+    )
+  }
   const known = catalogue()
   for (const entry of entries) {
     if (!FORBID_PATTERN.test(entry)) {
       throw new InputError(
         FORBID_INPUT,
-        `'${entry}' is not an action pattern.`,
+        `'${entry.slice(0, 80)}' is not an action pattern.`,
         'Write service:Action patterns such as iam:*, sts:AssumeRole, s3:Delete* or *:Delete*, one per line or comma-separated.'
+      )
+    }
+    if (collapseStars(entry).length > MAX_ACTION_PATTERN_LENGTH) {
+      throw new InputError(
+        FORBID_INPUT,
+        `has a pattern of ${entry.length} characters; no IAM action is longer than ${MAX_ACTION_PATTERN_LENGTH}.`,
+        'Write a shorter pattern such as iam:* or s3:Delete*.'
       )
     }
     const service = entry.slice(0, entry.indexOf(':'))

@@ -271,7 +271,7 @@ describe('JSON error positions', () => {
     ['{"Statement": [', 'the text ends too early', 'line 1, column 16'],
     ['{"Statement": []} x', "unexpected 'x'", 'line 1, column 19'],
     ['{\n "Statement": [],\n "Version": 2012-10-17\n}', "unexpected '-'", 'line 3, column 17'],
-    ["{'Statement': []}", "unexpected '''", 'line 1, column 2']
+    ["{'Statement': []}", 'a single quote', 'line 1, column 2']
   ])('%j → %s at %s', (text, what, where) => {
     const error = errorOf(() => minifyInlinePolicy(text, INPUT))
     expect(error.message).toContain(`${what}`)

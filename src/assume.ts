@@ -5,6 +5,7 @@ import {
   type AwsCredentials,
   type CredentialChain
 } from './credentials.js'
+import { FileRefused } from './bounded-file.js'
 import { ActionError, InputError } from './errors.js'
 import type { SessionPolicy } from './policy/session-policy.js'
 import { withDeadline } from './retry.js'
@@ -297,7 +298,7 @@ async function webIdentityToken(
   } catch (error) {
     throw new InputError(
       'web-identity-token-file',
-      `cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+      `cannot read '${path}' (${error instanceof FileRefused ? error.reason : ((error as NodeJS.ErrnoException).code ?? String(error))}).`,
       'Give the path of the projected service account token, relative to the workspace or absolute.'
     )
   }

@@ -6,7 +6,9 @@ export class InputError extends Error {
   constructor(
     readonly input: string,
     readonly problem: string,
-    readonly fix?: string
+    readonly fix?: string,
+    /** Where in a file the problem is, so the annotation marks that line (e.g. in a pull request). */
+    readonly location?: SourceLocation
   ) {
     super(`${input}: ${problem}${fix ? ` ${fix}` : ''}`)
     this.name = 'InputError'
@@ -22,4 +24,11 @@ export class ActionError extends Error {
     super(message)
     this.name = 'ActionError'
   }
+}
+
+export interface SourceLocation {
+  /** Relative to the workspace, as annotations want it. */
+  file: string
+  line?: number
+  column?: number
 }

@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
-import { readFileSync } from 'node:fs'
 import { accountOf } from './arn.js'
 import { assumeRoleWithSessionPolicy, scopeCredentialsInEnvironment } from './assume.js'
 import { policyDataLoaders } from './data.js'
+import { readBoundedTextFile } from './bounded-file.js'
 import { ActionError, InputError } from './errors.js'
 import {
   exportSession,
@@ -22,7 +22,21 @@ import { proxyAgents } from './proxy.js'
 import { parseSettings, type Settings } from './settings.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
-const readText = (path: string): string => readFileSync(path, 'utf8')
+/** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
+const readTokenFile = (path: string): string =>
+  readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
+
+/** A pretty-printed policy within STS's limits is a few kilobytes; nothing legitimate comes near this. */
+const MAX_POLICY_FILE_BYTES = 1024 * 1024
+
+/** The policy file may come from a pull request: only a regular file, bounded, links kept inside. */
+const readPolicyFile = (path: string): string =>
+  readBoundedTextFile(path, {
+    maxBytes: MAX_POLICY_FILE_BYTES,
+    roots: [process.env.GITHUB_WORKSPACE || process.cwd(), process.env.RUNNER_TEMP].filter(
+      (root): root is string => Boolean(root)
+    )
+  }).text
 
 /** Above this, the next tag or statement may not fit: say so while it still works. */
 const UTILIZATION_WARNING_PERCENT = 90
@@ -34,7 +48,7 @@ const UTILIZATION_WARNING_PERCENT = 90
  */
 export async function run(): Promise<void> {
   try {
-    const settings = parseSettings(readInputs(), process.env, readText)
+    const settings = parseSettings(readInputs(), process.env, readPolicyFile)
     maskProxyPassword(settings.httpProxy)
     if (settings.maskAccountId && settings.role && 'arn' in settings.role) {
       core.setSecret(accountOf(settings.role.arn))
@@ -74,7 +88,7 @@ export async function run(): Promise<void> {
       warn: core.warning,
       debug: core.debug,
       requestIdToken: audience => core.getIDToken(audience),
-      readFile: readText,
+      readFile: readTokenFile,
       proxyAgents: options => proxyAgents(options, process.env)
     })
     if (settings.maskAccountId) core.setSecret(session.account)
@@ -163,7 +177,14 @@ function describePolicy(policy: SessionPolicy): string {
 
 function fail(error: unknown): void {
   if (error instanceof InputError) {
-    core.error(error.message, { title: `Invalid input: ${error.input}` })
+    core.error(error.message, {
+      title: `Invalid input: ${error.input}`,
+      ...(error.location && {
+        file: error.location.file,
+        startLine: error.location.line,
+        startColumn: error.location.column
+      })
+    })
   } else if (error instanceof ActionError) {
     core.error(error.message, { title: error.title })
   } else {

@@ -1,5 +1,6 @@
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { isBareRoleName, isRegion, isRoleArn, parseArn, partitionOf } from './arn.js'
+import { FileRefused } from './bounded-file.js'
 import { InputError } from './errors.js'
 import { splitList } from './list-input.js'
 import {
@@ -96,7 +97,12 @@ export interface Settings {
   externalId?: string
   mfa?: { serialNumber: string; tokenCode: string }
   /** The inline session policy as written (minified later), and which input it came from. */
-  inlinePolicy?: { text: string; input: 'inline-session-policy' | 'inline-session-policy-file' }
+  inlinePolicy?: {
+    text: string
+    input: 'inline-session-policy' | 'inline-session-policy-file'
+    /** For the file input: its path relative to the workspace, for messages and annotations. */
+    file?: string
+  }
   managedPolicies: string[]
   verifyCredentials: boolean
   cleanupCredentials: boolean
@@ -738,10 +744,23 @@ function parseInlinePolicySource(
   if (file === '') return undefined
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const path = isAbsolute(file) ? file : resolve(workspace, file)
+  const shown = relative(workspace, path)
+  const location = shown.startsWith('..') || isAbsolute(shown) ? path : shown
   try {
-    return { text: readFile(path), input: 'inline-session-policy-file' }
+    return { text: readFile(path), input: 'inline-session-policy-file', file: location }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    if (error instanceof FileRefused && !error.reason.startsWith('ENOENT')) {
+      throw new InputError(
+        'inline-session-policy-file',
+        `cannot use '${file}' (${path}): it ${error.reason}.`,
+        'Point it at a regular JSON file in the repository (a session policy is at most 2048 characters once minified).',
+        { file: location }
+      )
+    }
+    const reason =
+      error instanceof FileRefused
+        ? error.reason
+        : ((error as NodeJS.ErrnoException).code ?? String(error))
     throw new InputError(
       'inline-session-policy-file',
       `cannot read '${file}' (looked at ${path}: ${reason}).`,

@@ -4,6 +4,9 @@
  * One describe per threat; the hostile-STS answers are in hostile-sts.test.ts.
  */
 import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { DEFAULT_USER } from '../../local-sts/server.js'
 import { useLocalJob } from './local-job.js'
 
@@ -90,5 +93,98 @@ describe('adversarial action patterns', () => {
       inputs: { ...BASE, 'inline-session-policy': READ, 'forbid-actions': long }
     })
     expect(refusedBeforeSts(forbid)).toContain('no IAM action is longer than 128')
+  })
+})
+
+describe('hostile policy files', () => {
+  const check = (file: string) =>
+    local.job.run({ inputs: { mode: 'check', 'inline-session-policy-file': file } })
+
+  it('refuses a device, also through a committed symlink, without reading it', async () => {
+    symlinkSync('/dev/zero', join(local.job.dir, 'zero.json'))
+    const linked = await check('zero.json')
+    expect(refusedBeforeSts(linked)).toContain(
+      'is a symbolic link to /dev/zero, outside the workspace and RUNNER_TEMP'
+    )
+    expect(linked.stdout).toContain(
+      '::error title=Invalid input%3A inline-session-policy-file,file=zero.json::'
+    )
+    expect(refusedBeforeSts(await check('/dev/zero'))).toContain('is a device, not a regular file')
+  })
+
+  it('refuses a FIFO and a directory instead of blocking or failing obscurely', async () => {
+    execFileSync('mkfifo', [join(local.job.dir, 'fifo.json')])
+    expect(refusedBeforeSts(await check('fifo.json'))).toContain(
+      'is a named pipe (FIFO), not a regular file'
+    )
+    mkdirSync(join(local.job.dir, 'policies'))
+    expect(refusedBeforeSts(await check('policies'))).toContain('is a directory')
+  })
+
+  it('refuses a file over 1 MiB, and follows a symlink that stays in the workspace', async () => {
+    local.job.writeWorkspaceFile('huge.json', ' '.repeat(1024 * 1024 + 1))
+    expect(refusedBeforeSts(await check('huge.json'))).toContain(
+      'is 1048577 bytes; at most 1048576 are read'
+    )
+    local.job.writeWorkspaceFile('real.json', READ)
+    symlinkSync(join(local.job.dir, 'real.json'), join(local.job.dir, 'link.json'))
+    expect((await check('link.json')).exitCode).toBe(0)
+  })
+
+  it('accepts and strips a UTF-8 byte-order mark', async () => {
+    local.job.writeWorkspaceFile('bom.json', `\uFEFF${READ}`)
+    const result = await local.job.run({
+      inputs: { ...BASE, 'inline-session-policy-file': 'bom.json' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(local.sts.requests[0].params.Policy).toBe(READ)
+  })
+})
+
+describe('policies that mean something else than they show', () => {
+  it('refuses duplicate keys, naming the key and its line, marking the line in the file', async () => {
+    const file = local.job.writeWorkspaceFile(
+      'dup.json',
+      [
+        '{',
+        '  "Version": "2012-10-17",',
+        '  "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],',
+        '  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]',
+        '}'
+      ].join('\n')
+    )
+    const result = await local.job.run({ inputs: { ...BASE, 'inline-session-policy-file': file } })
+    expect(refusedBeforeSts(result)).toContain(
+      'dup.json is not valid JSON: the key "Statement" appears twice in one object (first at line 3) at line 4, column 3'
+    )
+    expect(result.stdout).toContain(
+      '::error title=Invalid input%3A inline-session-policy-file,file=dup.json,line=4,col=3::'
+    )
+  })
+
+  it('refuses nesting 100k deep as an input error', async () => {
+    const result = await local.job.run({
+      inputs: { ...BASE, 'inline-session-policy': `{"Statement":${'['.repeat(100000)}` }
+    })
+    expect(refusedBeforeSts(result)).toContain(
+      'inline-session-policy: is not valid JSON: nesting deeper than 8 levels'
+    )
+    expect(result.stderr).not.toContain('Maximum call stack')
+  })
+})
+
+describe('messages that say what to fix', () => {
+  it('names a trailing comma in a policy file, with the line and column in the file', async () => {
+    const file = local.job.writeWorkspaceFile(
+      'comma.json',
+      '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},]\n}\n'
+    )
+    const result = await local.job.run({
+      inputs: { mode: 'check', 'inline-session-policy-file': file }
+    })
+    expect(refusedBeforeSts(result)).toContain(
+      "comma.json is not valid JSON: a trailing comma before ']' at line 3, column 79 (JSON allows none; remove it)"
+    )
+    expect(result.stdout).toContain('file=comma.json,line=3,col=79::')
   })
 })

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js'
+import { JsonReadError, readPolicyJson } from './json-reader.js'
 
 /** STS's limit on the inline session policy, counted after minifying. */
 export const MAX_INLINE_POLICY_CHARS = 2048
@@ -7,12 +8,18 @@ export const MAX_INLINE_POLICY_CHARS = 2048
  * Parses and minifies an inline session policy. Whitespace counts against the 2048-character
  * limit, so a pretty-printed policy that would be refused as sent usually fits once minified.
  */
-export function minifyInlinePolicy(text: string, input: string): string {
+export function minifyInlinePolicy(text: string, input: string, file?: string): string {
   let document: unknown
   try {
-    document = JSON.parse(text)
-  } catch {
-    throw new InputError(input, `is not valid JSON: ${describeJsonError(text)}.`, EXAMPLE_FIX)
+    document = readPolicyJson(text)
+  } catch (error) {
+    if (!(error instanceof JsonReadError)) throw error
+    throw new InputError(
+      input,
+      `${file === undefined ? '' : `${file} `}is not valid JSON: ${error.message}.`,
+      EXAMPLE_FIX,
+      file === undefined ? undefined : { file, line: error.line, column: error.column }
+    )
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new InputError(input, 'must be a JSON object (a policy document).', EXAMPLE_FIX)
@@ -59,43 +66,4 @@ function findDisallowedCharacter(
     }
   }
   return undefined
-}
-
-/**
- * Where a JSON text first goes wrong, as a line and column the user can find in the workflow
- * file. JSON.parse does not always say (and words it differently across Node versions), so find
- * the longest prefix that is still a valid beginning of a document: the next character is the
- * culprit.
- */
-function describeJsonError(text: string): string {
-  let valid = 0
-  let invalid = text.length
-  if (isValidPrefix(text)) valid = text.length
-  while (invalid - valid > 1) {
-    const middle = Math.floor((valid + invalid) / 2)
-    if (isValidPrefix(text.slice(0, middle))) valid = middle
-    else invalid = middle
-  }
-  const offset = valid
-  const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  const column = offset - before.lastIndexOf('\n')
-  const what =
-    offset >= text.length
-      ? 'the text ends too early (an unclosed bracket, brace or string?)'
-      : `unexpected '${text[offset]}'`
-  return `${what} at line ${line}, column ${column}`
-}
-
-function isValidPrefix(prefix: string): boolean {
-  try {
-    JSON.parse(prefix)
-    return true
-  } catch (error) {
-    const message = (error as Error).message
-    const position = /position (\d+)/.exec(message)
-    return (
-      /Unexpected end/.test(message) || (position !== null && Number(position[1]) >= prefix.length)
-    )
-  }
 }

@@ -38,7 +38,11 @@ export function buildSessionPolicy(
   data: PolicyDataLoaders
 ): SessionPolicy {
   const inline = settings.inlinePolicy
-    ? minifyInlinePolicy(settings.inlinePolicy.text, settings.inlinePolicy.input)
+    ? minifyInlinePolicy(
+        settings.inlinePolicy.text,
+        settings.inlinePolicy.input,
+        settings.inlinePolicy.file
+      )
     : undefined
   const { arns, warnings } = resolveManagedPolicies(
     settings.managedPolicies,

@@ -122,19 +122,7 @@ class Reader {
         writable: true,
         configurable: true
       })
-      this.skipSpace()
-      const next = this.text[this.at]
-      if (next === '}') {
-        this.at++
-        return result
-      }
-      if (next !== ',') this.unexpected("',' or '}'", true)
-      const comma = this.at
-      this.at++
-      this.skipSpace()
-      if (this.text[this.at] === '}') {
-        this.fail("a trailing comma before '}'", comma, 'JSON allows none; remove it')
-      }
+      if (this.closesAfterItem('}')) return result
     }
   }
 
@@ -149,20 +137,25 @@ class Reader {
     for (;;) {
       this.skipSpace()
       result.push(this.value(depth + 1))
-      this.skipSpace()
-      const next = this.text[this.at]
-      if (next === ']') {
-        this.at++
-        return result
-      }
-      if (next !== ',') this.unexpected("',' or ']'", true)
-      const comma = this.at
-      this.at++
-      this.skipSpace()
-      if (this.text[this.at] === ']') {
-        this.fail("a trailing comma before ']'", comma, 'JSON allows none; remove it')
-      }
+      if (this.closesAfterItem(']')) return result
     }
+  }
+
+  /** After an item: true past the closing bracket; else past the comma, refusing a trailing one. */
+  private closesAfterItem(close: '}' | ']'): boolean {
+    this.skipSpace()
+    if (this.text[this.at] === close) {
+      this.at++
+      return true
+    }
+    if (this.text[this.at] !== ',') this.unexpected(`',' or '${close}'`, true)
+    const comma = this.at
+    this.at++
+    this.skipSpace()
+    if (this.text[this.at] === close) {
+      this.fail(`a trailing comma before '${close}'`, comma, 'JSON allows none; remove it')
+    }
+    return false
   }
 
   private string(): string {

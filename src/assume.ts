@@ -7,6 +7,7 @@ import {
 } from './credentials.js'
 import { FileRefused } from './bounded-file.js'
 import { ActionError, InputError } from './errors.js'
+import { fromNetwork } from './log-text.js'
 import type { SessionPolicy } from './policy/session-policy.js'
 import { withDeadline } from './retry.js'
 import { StsError, explainStsError } from './sts-errors.js'
@@ -130,7 +131,7 @@ export async function assumeRoleWithSessionPolicy(
       transitiveTagKeys: settings.transitiveTagKeys,
       sourceIdentity: settings.sourceIdentity
     }
-    deps.debug(`AssumeRole request: ${JSON.stringify(assumeRequest)}`)
+    deps.debug(`AssumeRole request: ${JSON.stringify(withoutSecrets(assumeRequest))}`)
     try {
       session = await assumeRole(client, assumeRequest, sourceArn)
     } catch (error) {
@@ -138,7 +139,8 @@ export async function assumeRoleWithSessionPolicy(
     }
   }
   maskCredentials(session.credentials, deps.mask)
-
+  // Before the allowed-account check, whose refusal names the account.
+  if (settings.maskAccountId) deps.mask(session.account)
   checkAllowedAccount(session.account, settings)
   if (settings.verifyCredentials) await verifySession(session, settings, deps)
   return { session, source }
@@ -189,7 +191,8 @@ function connect(settings: Settings, deps: AssumeDependencies, credentials?: Aws
     userAgent: USER_AGENT,
     retry: settings.retry,
     agents: deps.proxyAgents?.(settings),
-    log: deps.info
+    log: deps.info,
+    mask: deps.mask
   })
 }
 
@@ -286,7 +289,7 @@ async function webIdentityToken(
       )
     } catch (error) {
       throw new ActionError(
-        `Could not get a GitHub OIDC token for audience '${settings.audience}': ${(error as Error).message.replace(/\s+/g, ' ')}`,
+        `Could not get a GitHub OIDC token for audience '${settings.audience}': ${fromNetwork((error as Error).message.replace(/\s+/g, ' '))}`,
         'GitHub OIDC token request failed'
       )
     }
@@ -348,4 +351,20 @@ async function verifySession(
     )
   }
   deps.info(`Verified: GetCallerIdentity with the new credentials answers ${identity.arn}.`)
+}
+
+/**
+ * The request as the debug log shows it: the MFA code is a credential and the external id a
+ * shared secret with the role's owner, so neither is printed, even masked.
+ */
+function withoutSecrets<T extends { externalId?: string; mfa?: { serialNumber: string } }>(
+  request: T
+): T {
+  return {
+    ...request,
+    ...(request.externalId !== undefined && { externalId: '(not shown)' }),
+    ...(request.mfa !== undefined && {
+      mfa: { serialNumber: request.mfa.serialNumber, tokenCode: '(not shown)' }
+    })
+  }
 }

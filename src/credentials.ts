@@ -1,4 +1,5 @@
 import { ActionError } from './errors.js'
+import { fromNetwork } from './log-text.js'
 import type { StaticKeys } from './settings.js'
 import { OIDC_PERMISSIONS_YAML } from './source.js'
 
@@ -48,5 +49,6 @@ export async function defaultCredentialChain(): Promise<AwsCredentials> {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error)
+  // The chain's errors may quote a metadata or SSO answer.
+  return fromNetwork(error instanceof Error ? error.message.split('\n')[0] : String(error))
 }

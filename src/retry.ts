@@ -1,3 +1,5 @@
+import { fromNetwork } from './log-text.js'
+
 /**
  * One retry policy for every STS request (the SDK's own retries are off, so attempts never
  * multiply): retry only what can succeed on a second try, with capped exponential backoff and
@@ -188,7 +190,7 @@ export async function withRetries<T>(
         refreshedToken = true
         refreshToken = true
         options.log?.(
-          `Attempt ${number} of ${policy.maxAttempts} failed: ${facts.code}; retrying at once with a new token.`
+          `Attempt ${number} of ${policy.maxAttempts} failed: ${fromNetwork(facts.code, 80)}; retrying at once with a new token.`
         )
         continue
       }
@@ -203,7 +205,7 @@ export async function withRetries<T>(
         throw new RetriesExhausted(error, number, elapsed, 'budget')
       }
       options.log?.(
-        `Attempt ${number} of ${policy.maxAttempts} failed: ${facts.code}${facts.status ? ` (HTTP ${facts.status})` : ''}; retrying in ${(wait / 1000).toFixed(2)} s.`
+        `Attempt ${number} of ${policy.maxAttempts} failed: ${fromNetwork(facts.code, 80)}${facts.status ? ` (HTTP ${facts.status})` : ''}; retrying in ${(wait / 1000).toFixed(2)} s.`
       )
       await clock.sleep(wait)
     }

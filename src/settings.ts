@@ -64,7 +64,8 @@ export type RawInputs = Record<InputName, string>
 export const SECRET_INPUTS: readonly InputName[] = [
   'aws-access-key-id',
   'aws-secret-access-key',
-  'aws-session-token'
+  'aws-session-token',
+  'mfa-token-code'
 ]
 
 export interface StaticKeys {

@@ -1,4 +1,5 @@
 import { ActionError } from './errors.js'
+import { fromNetwork } from './log-text.js'
 import { RetriesExhausted, classifyError, errorFacts, type ErrorFacts } from './retry.js'
 
 export interface StsCallContext {
@@ -99,11 +100,13 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
   const code = normalizeCode(facts.code)
   // Not an STS error body (a proxy's or firewall's page, a wrong sts-endpoint): say what is known.
   const unknown = code === 'Unknown' || code === 'UnknownError' || code === 'UnexpectedResponse'
+  // Code, message and request id are the answer's text: whoever shaped it chose them.
+  const shownCode = fromNetwork(code, 80)
   const message = unknown
     ? `HTTP ${facts.status ?? '?'} with an answer that is not an STS error`
-    : facts.message.replace(/\s+/g, ' ').trim()
-  const what = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : code}: ${message}${facts.requestId ? ` (request id ${facts.requestId})` : ''}.`
-  let advice = EXPLAIN[code]?.(facts, context)
+    : fromNetwork(facts.message.replace(/\s+/g, ' ').trim())
+  const what = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : shownCode}: ${message}${facts.requestId ? ` (request id ${fromNetwork(facts.requestId, 80)})` : ''}.`
+  let advice = EXPLAIN[code]?.({ ...facts, message: fromNetwork(facts.message) }, context)
   if (advice === undefined && classifyError(cause, false) === 'transient') {
     advice =
       retries && retries.reason !== 'final'
@@ -114,7 +117,7 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
     advice =
       'Check sts-endpoint / AWS_ENDPOINT_URL_STS and any proxy: the answer did not come from STS.'
   }
-  const title = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : code}`
+  const title = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : shownCode}`
   return new StsError(advice ? `${what} ${advice}` : what, title, code, cause, context)
 }
 
@@ -156,7 +159,9 @@ export function tokenClaims(context: StsCallContext): { sub?: string; aud?: stri
   }
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+// The claims come from the token issuer: shown, never trusted, never raw.
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' ? fromNetwork(value, 200) : undefined
 
 function principalOf(sourceArn: string): string {
   // A session ARN (arn:aws:sts::A:assumed-role/ROLE/SESSION) is trusted through its role ARN.

@@ -18,6 +18,7 @@ import type { AwsCredentials } from './credentials.js'
 import { ActionError } from './errors.js'
 import { RetriesExhausted, withRetries, type RetryPolicy } from './retry.js'
 import type { SessionTag } from './session-tags.js'
+import { fromNetwork } from './log-text.js'
 import { explainStsError, type StsCallContext } from './sts-errors.js'
 
 export interface StsClientOptions {
@@ -32,6 +33,8 @@ export interface StsClientOptions {
   agents?: { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent }
   /** One line per retry. */
   log?: (line: string) => void
+  /** Registers the secrets of an answer before anything else is done with it. */
+  mask?: (secret: string) => void
 }
 
 /** A client with the retry policy its calls follow; the functions below take it. */
@@ -39,6 +42,7 @@ export interface Sts {
   client: STSClient
   retry: RetryPolicy
   log?: (line: string) => void
+  mask?: (secret: string) => void
 }
 
 /** The one place an STS client is built. */
@@ -61,7 +65,7 @@ export function createStsClient(options: StsClientOptions): Sts {
       ...options.agents
     }
   })
-  return { client, retry: options.retry, log: options.log }
+  return { client, retry: options.retry, log: options.log, mask: options.mask }
 }
 
 /**
@@ -170,7 +174,7 @@ export async function assumeRole(
     context,
     async () => new AssumeRoleCommand(input)
   )
-  return toSession(output, context)
+  return toSession(sts, output, context)
 }
 
 /**
@@ -197,11 +201,11 @@ export async function assumeRoleWithWebIdentity(
     })
   })
   return {
-    ...toSession(output, context),
+    ...toSession(sts, output, context),
     webIdentity: {
-      subject: output.SubjectFromWebIdentityToken,
-      audience: output.Audience,
-      provider: output.Provider
+      subject: shown(output.SubjectFromWebIdentityToken),
+      audience: shown(output.Audience),
+      provider: shown(output.Provider)
     }
   }
 }
@@ -221,27 +225,76 @@ function roleParameters(request: RoleRequest) {
  * exactly its AssumedRoleUser), so no second request is needed to report it.
  */
 function toSession(
+  sts: Sts,
   output: Pick<
     AssumeRoleResponse,
     'Credentials' | 'AssumedRoleUser' | 'SessionTokenUtilization' | 'PackedPolicySize'
   >,
   context: StsCallContext
 ): AssumedSession {
+  const credentials = requireCredentials(output.Credentials, context, sts.mask)
   const user = output.AssumedRoleUser
   if (!user?.Arn || !user.AssumedRoleId) throw incomplete(context)
+  const arn = checkShape(user.Arn, SHAPES.sessionArn, 'Arn', context)
   return {
-    credentials: requireCredentials(output.Credentials, context),
-    arn: user.Arn,
-    userId: user.AssumedRoleId,
-    account: accountOf(user.Arn),
-    utilization: output.SessionTokenUtilization ?? output.PackedPolicySize
+    credentials,
+    arn,
+    userId: checkShape(user.AssumedRoleId, SHAPES.assumedRoleId, 'AssumedRoleId', context),
+    account: accountOf(arn),
+    utilization: checkUtilization(
+      output.SessionTokenUtilization ?? output.PackedPolicySize,
+      context
+    )
   }
+}
+
+/**
+ * What each identifier of an answer looks like. An answer may come from a plain-http endpoint
+ * or through an intercepting proxy: a value of another shape (a line break, a space, markup) is
+ * refused here, before it could reach the log, the outputs or the exported variables.
+ */
+const SHAPES = {
+  sessionArn: /^arn:aws(-[a-z]+)*:sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64}$/,
+  scopedArn:
+    /^arn:aws(-[a-z]+)*:sts::\d{12}:(assumed-role|federated-user)\/[\w+=,.@-]{1,64}(\/[\w+=,.@-]{2,64})?$/,
+  callerArn: /^arn:aws(-[a-z]+)*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/,
+  assumedRoleId: /^[A-Z0-9]{16,128}:[\w+=,.@-]{2,64}$/,
+  userId: /^[\w+=,.@:-]{1,256}$/,
+  account: /^\d{12}$/,
+  scopedSessionId: /^[\w+=,.@:-]{1,128}$/,
+  accessKeyId: /^[A-Z0-9]{16,128}$/,
+  // Secrets: printable ASCII without spaces, as AWS issues them; never quoted in a message.
+  secret: /^[\x21-\x7e]{1,16384}$/
+}
+
+function checkShape(value: string, shape: RegExp, field: string, context: StsCallContext): string {
+  if (shape.test(value)) return value
+  throw notFromSts(context, `'s ${field} '${fromNetwork(value, 120)}' is not of the form STS uses`)
+}
+
+function checkUtilization(value: number | undefined, context: StsCallContext): number | undefined {
+  if (value === undefined || (Number.isFinite(value) && value >= 0 && value <= 1000)) return value
+  throw notFromSts(context, "'s SessionTokenUtilization is not a percentage")
+}
+
+/** `what` follows "the ACTION answer". */
+function notFromSts(context: StsCallContext, what: string): Error {
+  return explainStsError(
+    Object.assign(
+      new Error(
+        `the ${context.action} answer${what}; it may not come from STS (check sts-endpoint and any proxy)`
+      ),
+      { name: 'InvalidAnswer' }
+    ),
+    context
+  )
 }
 
 /** Every STS answer that grants a session carries these four; anything less is not usable. */
 function requireCredentials(
   credentials: Credentials | undefined,
-  context: StsCallContext
+  context: StsCallContext,
+  mask?: (secret: string) => void
 ): Required<AwsCredentials> {
   if (
     !credentials?.AccessKeyId ||
@@ -250,6 +303,22 @@ function requireCredentials(
     !credentials.Expiration
   ) {
     throw incomplete(context)
+  }
+  // Masked first, before any line (even an error about the rest of the answer) is written.
+  for (const secret of [
+    credentials.AccessKeyId,
+    credentials.SecretAccessKey,
+    credentials.SessionToken
+  ]) {
+    if (SHAPES.secret.test(secret)) mask?.(secret)
+  }
+  if (
+    !SHAPES.accessKeyId.test(credentials.AccessKeyId) ||
+    !SHAPES.secret.test(credentials.SecretAccessKey) ||
+    !SHAPES.secret.test(credentials.SessionToken) ||
+    Number.isNaN(credentials.Expiration.getTime())
+  ) {
+    throw notFromSts(context, ' holds credentials not of the form AWS issues')
   }
   return {
     accessKeyId: credentials.AccessKeyId,
@@ -260,12 +329,7 @@ function requireCredentials(
 }
 
 function incomplete(context: StsCallContext): Error {
-  return explainStsError(
-    new Error(
-      `the ${context.action} answer has no credentials; it may not come from STS (check sts-endpoint and any proxy)`
-    ),
-    context
-  )
+  return notFromSts(context, ' has no credentials')
 }
 
 export async function getCallerIdentity(sts: Sts): Promise<Identity> {
@@ -274,7 +338,12 @@ export async function getCallerIdentity(sts: Sts): Promise<Identity> {
     { action: 'GetCallerIdentity' },
     async () => new GetCallerIdentityCommand({})
   )
-  return { arn: output.Arn ?? '', userId: output.UserId ?? '', account: output.Account ?? '' }
+  const context: StsCallContext = { action: 'GetCallerIdentity' }
+  return {
+    arn: checkShape(output.Arn ?? '', SHAPES.callerArn, 'Arn', context),
+    userId: checkShape(output.UserId ?? '', SHAPES.userId, 'UserId', context),
+    account: checkShape(output.Account ?? '', SHAPES.account, 'Account', context)
+  }
 }
 
 export interface ScopeRequest {
@@ -303,14 +372,22 @@ export async function getScopedCredentials(
         ScopedSessionDescription: request.description
       })
   )
+  const credentials = requireCredentials(output.Credentials, context, sts.mask)
   const arn = output.SessionInfo?.Arn
   if (!arn) throw incomplete(context)
+  const scopedSessionId = output.SessionInfo?.ScopedSessionId
   return {
-    credentials: requireCredentials(output.Credentials, context),
-    arn,
+    credentials,
+    arn: checkShape(arn, SHAPES.scopedArn, 'Arn', context),
     userId: '',
     account: accountOf(arn),
-    utilization: output.SessionTokenUtilization,
-    scopedSessionId: output.SessionInfo?.ScopedSessionId
+    utilization: checkUtilization(output.SessionTokenUtilization, context),
+    scopedSessionId:
+      scopedSessionId === undefined
+        ? undefined
+        : checkShape(scopedSessionId, SHAPES.scopedSessionId, 'ScopedSessionId', context)
   }
 }
+
+const shown = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : fromNetwork(value, 200)

@@ -216,7 +216,7 @@ describe('MFA', () => {
           ...BASE,
           'role-to-assume': MFA_ROLE,
           'mfa-serial-number': MFA_DEVICE,
-          'mfa-token-code': '000000'
+          'mfa-token-code': '135791'
         }
       }),
       1
@@ -290,7 +290,7 @@ describe('bad input fails before any request and exports nothing', () => {
     ['no region', { 'aws-region': '' }, /aws-region: is not set/],
     [
       'a half-given MFA',
-      { 'mfa-token-code': '123456' },
+      { 'mfa-token-code': '975310' },
       /mfa-serial-number: is empty while mfa-token-code is set/
     ],
     [

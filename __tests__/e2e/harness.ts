@@ -95,7 +95,8 @@ export class Job {
     assertNoLeaks(result, [
       ...this.knownSecrets(),
       ...(this.extra.secrets?.() ?? []),
-      ...(options.secrets ?? [])
+      ...(options.secrets ?? []),
+      ...secretInputs(options.inputs ?? {})
     ])
     return result
   }
@@ -116,6 +117,33 @@ export class Job {
     }
     return secrets
   }
+}
+
+/** Every secret-like input: each may show only on its own ::add-mask:: line, or nowhere. */
+export function secretInputs(inputs: Record<string, string>): string[] {
+  const secrets = [
+    'aws-access-key-id',
+    'aws-secret-access-key',
+    'aws-session-token',
+    'mfa-token-code',
+    'role-external-id'
+  ].map(name => inputs[name] ?? '')
+  const proxy = inputs['http-proxy']
+  if (proxy) {
+    try {
+      const password = new URL(proxy.includes('://') ? proxy : `http://${proxy}`).password
+      secrets.push(password)
+      try {
+        secrets.push(decodeURIComponent(password))
+      } catch {
+        // Not valid percent-encoding: the action refuses it, and the written form is scanned.
+      }
+    } catch {
+      // Not a URL: scanned as a whole.
+      secrets.push(proxy)
+    }
+  }
+  return secrets.filter(secret => secret !== '')
 }
 
 function commandLines(stdout: string, command: string): string[] {

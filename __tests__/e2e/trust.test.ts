@@ -188,3 +188,32 @@ describe('messages that say what to fix', () => {
     expect(result.stdout).toContain('file=comma.json,line=3,col=79::')
   })
 })
+
+describe('secrets in debug lines', () => {
+  it('never logs the MFA code or the external id, and masks the code as it is read', async () => {
+    const result = await local.job.run({
+      inputs: {
+        ...BASE,
+        'mfa-serial-number': 'arn:aws:iam::111122223333:mfa/release-manager',
+        'mfa-token-code': '314159',
+        'role-external-id': 'tenant-secret-42'
+      },
+      debug: true
+    })
+    expect(result.exitCode).toBe(0)
+    expect(local.sts.requests[0].params).toMatchObject({
+      TokenCode: '314159',
+      ExternalId: 'tenant-secret-42'
+    })
+    const lines = result.stdout.split('\n')
+    const request = lines.findIndex(line => line.startsWith('::debug::AssumeRole request:'))
+    expect(request).toBeGreaterThan(-1)
+    expect(lines[request]).toContain('"externalId":"(not shown)"')
+    expect(lines[request]).toContain('"tokenCode":"(not shown)"')
+    expect(lines.indexOf('::add-mask::314159')).toBeGreaterThan(-1)
+    expect(lines.indexOf('::add-mask::314159')).toBeLessThan(request)
+    // The harness's leak scan covers both inputs in every run; here, directly:
+    expect(result.stdout.replace('::add-mask::314159', '')).not.toContain('314159')
+    expect(result.stdout).not.toContain('tenant-secret-42')
+  })
+})

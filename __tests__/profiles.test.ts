@@ -17,6 +17,7 @@ import {
   hasSection,
   profileFiles,
   removeProfile,
+  accessKeyDigest,
   removeSection,
   sectionName,
   upsertSection,
@@ -110,6 +111,19 @@ describe('profile files', () => {
     ).toBe(true)
   })
 
+  it('refuses relative paths and one file for both, saying what to write', () => {
+    expect(() =>
+      profileFiles({ HOME: '/h', AWS_SHARED_CREDENTIALS_FILE: 'aws/credentials' })
+    ).toThrow("AWS_SHARED_CREDENTIALS_FILE is the relative path 'aws/credentials'")
+    expect(() =>
+      profileFiles({
+        HOME: '/h',
+        AWS_SHARED_CREDENTIALS_FILE: '/x/aws',
+        AWS_CONFIG_FILE: '/x/./aws'
+      })
+    ).toThrow('AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE both name /x/aws')
+  })
+
   it('writes 0600 files in a 0700 directory, keeping other profiles', () => {
     const f = files()
     mkdirSync(join(f.dir, '.aws'), { mode: 0o755 })
@@ -178,9 +192,17 @@ describe('profile files', () => {
     mkdirSync(join(f.dir, '.aws'))
     writeFileSync(f.credentials, EXISTING)
     writeProfile({ profile: 'apply', files: f, credentials, region: 'x', overwrite: false })
-    removeProfile('apply', f)
+    expect(removeProfile('apply', f, accessKeyDigest(credentials.accessKeyId))).toBe(true)
     expect(readFileSync(f.credentials, 'utf8').trimEnd()).toBe(EXISTING.trimEnd())
     expect(readFileSync(f.config, 'utf8').trim()).toBe('')
+  })
+
+  it('leaves a profile of the same name that holds other credentials', () => {
+    const f = files()
+    writeProfile({ profile: 'apply', files: f, credentials, region: 'x', overwrite: false })
+    const before = readFileSync(f.credentials, 'utf8')
+    expect(removeProfile('apply', f, accessKeyDigest('ASIAOTHERJOBOTHERJOB'))).toBe(false)
+    expect(readFileSync(f.credentials, 'utf8')).toBe(before)
   })
 })
 

@@ -17,10 +17,15 @@ export async function runCleanup(): Promise<void> {
   try {
     const written = writtenProfileToRemove()
     if (written !== undefined) {
-      removeProfile(written.profile, written)
-      core.info(
-        `Removed profile '${written.profile}' from ${written.credentials} and ${written.config}.`
-      )
+      if (removeProfile(written.profile, written, written.keyDigest)) {
+        core.info(
+          `Removed profile '${written.profile}' from ${written.credentials} and ${written.config}.`
+        )
+      } else {
+        core.info(
+          `Left profile '${written.profile}' in ${written.credentials}: it no longer holds the credentials this step wrote (another job or step has replaced it).`
+        )
+      }
     }
   } catch (error) {
     core.warning(`Could not remove the AWS profile this step wrote: ${(error as Error).message}`)

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { profileFiles, writeProfile } from './profiles.js'
+import { accessKeyDigest, profileFiles, removeProfile, writeProfile } from './profiles.js'
 import { rememberExportedVariables, rememberWrittenProfile } from './state.js'
 import type { AssumedSession } from './sts.js'
 
@@ -42,20 +42,32 @@ export function exportSession(
   }
   if (options.profile !== undefined) {
     const files = profileFiles(process.env)
+    const keyDigest = accessKeyDigest(session.credentials.accessKeyId)
+    try {
+      writeProfile({
+        profile: options.profile,
+        files,
+        credentials: session.credentials,
+        region: options.region,
+        overwrite: options.overwriteProfile
+      })
+    } catch (error) {
+      // Half-written (credentials, not config): take back what is ours, and only that.
+      try {
+        removeProfile(options.profile, files, keyDigest)
+      } catch {
+        // The write's own error says more.
+      }
+      throw error
+    }
     if (options.cleanup) {
       rememberWrittenProfile({
         profile: options.profile,
         credentials: files.credentials,
-        config: files.config
+        config: files.config,
+        keyDigest
       })
     }
-    writeProfile({
-      profile: options.profile,
-      files,
-      credentials: session.credentials,
-      region: options.region,
-      overwrite: options.overwriteProfile
-    })
     // Later steps find files outside ~/.aws only through these.
     if (files.custom) {
       variables.AWS_SHARED_CREDENTIALS_FILE = files.credentials

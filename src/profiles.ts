@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import {
   chmodSync,
   closeSync,
@@ -11,7 +11,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { homedir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { ActionError, InputError } from './errors.js'
 
 /**
@@ -35,6 +35,27 @@ export function profileFiles(env: Record<string, string | undefined>): ProfileFi
   }
   const credentials = env.AWS_SHARED_CREDENTIALS_FILE || defaults.credentials
   const config = env.AWS_CONFIG_FILE || defaults.config
+  // A relative path is read against whatever directory each later tool runs in, and would put
+  // the keys into the workspace, where an upload or a commit step may pick them up.
+  for (const [variable, path] of [
+    ['AWS_SHARED_CREDENTIALS_FILE', credentials],
+    ['AWS_CONFIG_FILE', config]
+  ] as const) {
+    if (!isAbsolute(path)) {
+      throw new InputError(
+        'aws-profile',
+        `${variable} is the relative path '${path}'; the profile would be written relative to the current directory (the workspace).`,
+        `Set ${variable} to an absolute path outside the workspace, e.g. \${{ runner.temp }}/aws/${basename(path) || 'credentials'}.`
+      )
+    }
+  }
+  if (resolve(credentials) === resolve(config)) {
+    throw new InputError(
+      'aws-profile',
+      `AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE both name ${credentials}; writing the config would replace the credentials.`,
+      'Point them at two different files, e.g. .../aws/credentials and .../aws/config.'
+    )
+  }
   return {
     credentials,
     config,
@@ -146,11 +167,46 @@ export function checkProfileWritable(
   return { credentialsText, configText }
 }
 
-/** The post step: takes out exactly the sections this profile added. */
+/**
+ * What the post step keeps to recognise its own profile: a digest of the access key id it wrote,
+ * never the key id itself (state is not masked).
+ */
+export function accessKeyDigest(accessKeyId: string): string {
+  return createHash('sha256').update(accessKeyId).digest('hex')
+}
+
+/** The value of `key` in a section, as the SDKs read it (`key = value`). */
+export function sectionValue(text: string, name: string, key: string): string | undefined {
+  let inside = false
+  for (const line of text.split('\n')) {
+    const header = HEADER.exec(line)
+    if (header) {
+      inside = header[1].trim() === name
+      continue
+    }
+    const entry = /^\s*([^=\s]+)\s*=\s*(.*?)\s*$/.exec(line)
+    if (inside && entry?.[1] === key) return entry[2]
+  }
+  return undefined
+}
+
+/**
+ * The post step: takes out exactly the sections this profile added, and only while the
+ * credentials section still holds the key this run wrote. On a self-hosted runner another job
+ * may share HOME and have written a profile of the same name since; that one stays.
+ * Returns whether it removed anything.
+ */
 export function removeProfile(
   profile: string,
-  files: Pick<ProfileFiles, 'credentials' | 'config'>
-): void {
+  files: Pick<ProfileFiles, 'credentials' | 'config'>,
+  keyDigest: string
+): boolean {
+  const written = sectionValue(
+    readIfPresent(files.credentials),
+    sectionName('credentials', profile),
+    'aws_access_key_id'
+  )
+  if (written === undefined || accessKeyDigest(written) !== keyDigest) return false
   for (const [file, path] of [
     ['credentials', files.credentials],
     ['config', files.config]
@@ -159,6 +215,7 @@ export function removeProfile(
     const name = sectionName(file, profile)
     if (hasSection(text, name)) writePrivate(path, removeSection(text, name))
   }
+  return true
 }
 
 function readIfPresent(path: string): string {

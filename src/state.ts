@@ -24,9 +24,11 @@ export interface WrittenProfile {
   profile: string
   credentials: string
   config: string
+  /** accessKeyDigest of the key written: the post step removes the section only while it holds it. */
+  keyDigest: string
 }
 
-/** Saved before the files are written, so the post step removes the profile even after a failure. */
+/** Saved only once the files are written: a step that failed to write owns no profile to remove. */
 export function rememberWrittenProfile(profile: WrittenProfile): void {
   core.saveState(WRITTEN_PROFILE, JSON.stringify(profile))
 }
@@ -38,7 +40,8 @@ export function writtenProfileToRemove(): WrittenProfile | undefined {
   if (
     typeof profile.profile !== 'string' ||
     typeof profile.credentials !== 'string' ||
-    typeof profile.config !== 'string'
+    typeof profile.config !== 'string' ||
+    typeof profile.keyDigest !== 'string'
   ) {
     throw new Error(`the saved state '${WRITTEN_PROFILE}' is not a profile`)
   }

@@ -3,11 +3,12 @@
  * runner runs it: none of them may weaken the narrowing, stall the step or print a secret.
  * One describe per threat; the hostile-STS answers are in hostile-sts.test.ts.
  */
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_USER } from '../../local-sts/server.js'
+import { assumeRoleAnswer, startHostileSts, type HostileSts } from '../support/hostile-sts.js'
 import { useLocalJob } from './local-job.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
@@ -215,5 +216,77 @@ describe('secrets in debug lines', () => {
     // The harness's leak scan covers both inputs in every run; here, directly:
     expect(result.stdout.replace('::add-mask::314159', '')).not.toContain('314159')
     expect(result.stdout).not.toContain('tenant-secret-42')
+  })
+})
+
+describe('profiles on a shared runner', () => {
+  let hostile: HostileSts
+  beforeAll(async () => {
+    hostile = await startHostileSts()
+  })
+  afterAll(async () => hostile.close())
+
+  const filesOf = (dir: string) => ({
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'),
+    AWS_CONFIG_FILE: join(dir, 'aws', 'config')
+  })
+  const OTHER_JOB =
+    '[plan]\naws_access_key_id = ASIAOTHERJOBOTHERJOB\naws_secret_access_key = theirs\n'
+
+  it('owns no profile when another job wrote one of the same name during the request', async () => {
+    const files = filesOf(local.job.dir)
+    hostile.answer({
+      ...assumeRoleAnswer(hostile, { arn: 'arn:aws:sts::111122223333:assumed-role/deploy/gh-run' }),
+      meanwhile: () => {
+        mkdirSync(join(local.job.dir, 'aws'), { recursive: true })
+        writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, OTHER_JOB)
+      }
+    })
+    const { main, post } = await local.job.runWithPost({
+      inputs: { ...BASE, 'aws-profile': 'plan', 'sts-endpoint': hostile.url },
+      env: files,
+      secrets: hostile.secrets
+    })
+    expect(main.exitCode).toBe(1)
+    expect(main.errors[0]).toContain("a profile named 'plan' already exists")
+    expect(main.state['written-profile']).toBeUndefined()
+    expect(post.exitCode).toBe(0)
+    expect(readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).toBe(OTHER_JOB)
+  })
+
+  it('the post step removes the profile only while it holds the key this run wrote', async () => {
+    const files = filesOf(local.job.dir)
+    const inputs = { ...BASE, 'aws-profile': 'plan' }
+    const main = await local.job.run({ inputs, env: files })
+    expect(main.exitCode).toBe(0)
+    expect(main.state['written-profile']).toContain('keyDigest')
+    writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, OTHER_JOB)
+    const post = await local.job.run({ inputs, env: files, step: 'post', state: main.state })
+    expect(post.stdout).toContain("Left profile 'plan'")
+    expect(readFileSync(files.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).toBe(OTHER_JOB)
+  })
+})
+
+describe('profile files misplaced', () => {
+  it('refuses one file for both credentials and config before any request', async () => {
+    const same = join(local.job.dir, 'aws-both')
+    const result = await local.job.run({
+      inputs: { ...BASE, 'aws-profile': 'plan' },
+      env: { AWS_SHARED_CREDENTIALS_FILE: same, AWS_CONFIG_FILE: same }
+    })
+    expect(refusedBeforeSts(result)).toContain(
+      `AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE both name ${same}; writing the config would replace the credentials. Point them at two different files`
+    )
+  })
+
+  it('refuses a relative credentials path, which would put the keys in the workspace', async () => {
+    const result = await local.job.run({
+      inputs: { ...BASE, 'aws-profile': 'plan' },
+      env: { AWS_SHARED_CREDENTIALS_FILE: 'aws/credentials' }
+    })
+    expect(refusedBeforeSts(result)).toContain(
+      "AWS_SHARED_CREDENTIALS_FILE is the relative path 'aws/credentials'"
+    )
+    expect(existsSync(join(local.job.dir, 'aws'))).toBe(false)
   })
 })

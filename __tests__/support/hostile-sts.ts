@@ -13,6 +13,8 @@ export interface HostileAnswer {
   contentType?: string
   /** Send only this many bytes of the body, then cut the connection. */
   cutAfter?: number
+  /** Runs before the answer is sent: what happens elsewhere while the request is in flight. */
+  meanwhile?: () => void
 }
 
 export interface HostileSts {
@@ -104,6 +106,7 @@ export async function startHostileSts(): Promise<HostileSts> {
     request.on('end', () => {
       hostile.actions.push(new URLSearchParams(body).get('Action') ?? '')
       const answer = script.length > 1 ? script.shift()! : script[0]
+      answer.meanwhile?.()
       const bytes = Buffer.from(answer.body)
       response.writeHead(answer.status, {
         'content-type': answer.contentType ?? 'text/xml',

@@ -9,6 +9,7 @@ import { FileRefused } from './bounded-file.js'
 import { ActionError, InputError } from './errors.js'
 import { fromNetwork } from './log-text.js'
 import type { SessionPolicy } from './policy/session-policy.js'
+import { stsEndpointUrl } from './proxy.js'
 import { withDeadline } from './retry.js'
 import { StsError, explainStsError } from './sts-errors.js'
 import type { Settings } from './settings.js'
@@ -192,7 +193,8 @@ function connect(settings: Settings, deps: AssumeDependencies, credentials?: Aws
     retry: settings.retry,
     agents: deps.proxyAgents?.(settings),
     log: deps.info,
-    mask: deps.mask
+    mask: deps.mask,
+    endpointUrl: stsEndpointUrl(settings, deps.env)
   })
 }
 

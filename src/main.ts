@@ -18,7 +18,7 @@ import {
   type SessionPolicy
 } from './policy/session-policy.js'
 import { checkProfileWritable, profileFiles } from './profiles.js'
-import { proxyAgents } from './proxy.js'
+import { checkProxyApplies, proxyAgents } from './proxy.js'
 import { parseSettings, type Settings } from './settings.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
   try {
     const settings = parseSettings(readInputs(), process.env, readPolicyFile)
     maskProxyPassword(settings.httpProxy)
+    checkProxyApplies(settings, process.env)
     if (settings.maskAccountId && settings.role && 'arn' in settings.role) {
       core.setSecret(accountOf(settings.role.arn))
     }

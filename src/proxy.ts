@@ -1,7 +1,8 @@
 import { HttpClient } from '@actions/http-client'
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
 import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
+import { InputError } from './errors.js'
 import type { Settings } from './settings.js'
 
 const DNS_SUFFIX: Record<string, string> = {
@@ -60,6 +61,34 @@ export function proxyAgents(
     }
   }
   return url.protocol === 'https:' ? { httpsAgent: agent as HttpsAgent } : { httpAgent: agent }
+}
+
+/**
+ * The http-proxy input is an explicit request: a proxy client that would then go direct
+ * (a loopback endpoint, a host NO_PROXY lists) must not do so silently. Checked before any request.
+ */
+export function checkProxyApplies(
+  settings: Pick<
+    Settings,
+    'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint' | 'httpProxy' | 'mode'
+  >,
+  env: Record<string, string | undefined>
+): void {
+  if (settings.httpProxy === undefined || settings.mode === 'check') return
+  const url = new URL(stsEndpointUrl(settings, env))
+  if (!checkBypass(url)) return
+  const loopback = /^(localhost|127\.|\[::1\]|\[0:0:0:0:0:0:0:1\])/i.test(url.host)
+  throw new InputError(
+    'http-proxy',
+    `is set, but the proxy would not be used for the STS endpoint ${url.host}: ${
+      loopback
+        ? 'it is a loopback address, which is always reached directly'
+        : 'NO_PROXY (or no_proxy) lists it'
+    }.`,
+    loopback
+      ? 'Remove http-proxy (a local endpoint needs none), or point sts-endpoint at a host the proxy serves.'
+      : 'Take the host out of NO_PROXY for this step (env: NO_PROXY: …), or remove http-proxy.'
+  )
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']

@@ -81,6 +81,16 @@ export function errorFacts(error: unknown): ErrorFacts {
     e.Code ??
     (e.code && /^E[A-Z_]+$|^ERR_/.test(e.code) ? e.code : undefined) ??
     (e.name && e.name !== 'Error' ? e.name : 'Error')
+  // A proxy that refuses the CONNECT shows only in the tunnel's message (as ECONNRESET).
+  const tunnel = /tunneling socket could not be established, statusCode=(\d+)/.exec(e.message ?? '')
+  if (tunnel !== null) {
+    const status = Number(tunnel[1])
+    return {
+      code: status === 407 ? 'ProxyAuthenticationRequired' : 'ProxyRefused',
+      status,
+      message: e.message ?? ''
+    }
+  }
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode
   // An answer that is not STS's XML has no code of its own: a cut-off body (MalformedResponse,
   // worth retrying) or a page from something in between, such as a proxy (UnexpectedResponse).

@@ -359,6 +359,18 @@ function parseProxy(value: string): string | undefined {
       'Write e.g. http://proxy.internal:3128.'
     )
   }
+  for (const part of [url.username, url.password]) {
+    try {
+      decodeURIComponent(part)
+    } catch {
+      // Not echoed either. The proxy client would drop such a URL and go direct, silently.
+      throw new InputError(
+        'http-proxy',
+        "holds a user name or password with a '%' that is not valid percent-encoding.",
+        'Percent-encode the special characters: % as %25, @ as %40, : as %3A (e.g. from ${{ secrets.PROXY_PASSWORD }} encoded once when it is stored).'
+      )
+    }
+  }
   return url.href
 }
 

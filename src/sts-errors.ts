@@ -13,6 +13,8 @@ export interface StsCallContext {
     policyArns?: string[]
     tags?: Array<{ key: string; value: string }>
   }
+  /** Where the request went, to name it when no connection could be made. */
+  endpointUrl?: string
   /** The web identity token sent, to show its claims (never the token itself). */
   webIdentityToken?: () => string
 }
@@ -88,8 +90,21 @@ const EXPLAIN: Record<string, Explainer> = {
   },
   InsufficientSessionLifetime: () =>
     'role-duration-seconds asks for more than the credentials being scoped have left. Give a shorter duration, or leave it empty to keep their expiry.',
+  ProxyAuthenticationRequired: () =>
+    'The proxy refused the credentials (HTTP 407 Proxy Authentication Required). Check the user name and password in http-proxy (or HTTPS_PROXY / HTTP_PROXY), with any special characters percent-encoded (@ as %40).',
+  ProxyRefused: facts =>
+    `The proxy would not open a connection to the STS endpoint (HTTP ${facts.status ?? '?'}). Check that it allows CONNECT to the endpoint's host and port, or set NO_PROXY for it and remove http-proxy.`,
   MissingAuthenticationToken: () =>
     'The request was not signed: the source credentials are missing (set aws-access-key-id and aws-secret-access-key, or run with OIDC).'
+}
+
+/** Connection failures that say where the request could not go, not that STS is busy. */
+const CONNECT_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (nothing listens there)',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved (DNS did not answer)',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable'
 }
 
 /** Turns an SDK or network error into one message: what happened (code, message, request id), why, what to do. */
@@ -107,6 +122,9 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
     : fromNetwork(facts.message.replace(/\s+/g, ' ').trim())
   const what = `${context.action} failed: ${unknown ? 'UnexpectedResponse' : shownCode}: ${message}${facts.requestId ? ` (request id ${fromNetwork(facts.requestId, 80)})` : ''}.`
   let advice = EXPLAIN[code]?.({ ...facts, message: fromNetwork(facts.message) }, context)
+  if (advice === undefined && code in CONNECT_FAILURES) {
+    advice = `Could not connect to ${context.endpointUrl ?? 'the STS endpoint'}: ${CONNECT_FAILURES[code]}. Check sts-endpoint (or AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), the network and the proxy settings.`
+  }
   if (advice === undefined && classifyError(cause, false) === 'transient') {
     advice =
       retries && retries.reason !== 'final'

@@ -35,6 +35,8 @@ export interface StsClientOptions {
   log?: (line: string) => void
   /** Registers the secrets of an answer before anything else is done with it. */
   mask?: (secret: string) => void
+  /** The URL the requests go to, as resolved: named when it cannot be reached. */
+  endpointUrl?: string
 }
 
 /** A client with the retry policy its calls follow; the functions below take it. */
@@ -43,6 +45,7 @@ export interface Sts {
   retry: RetryPolicy
   log?: (line: string) => void
   mask?: (secret: string) => void
+  endpointUrl?: string
 }
 
 /** The one place an STS client is built. */
@@ -65,7 +68,13 @@ export function createStsClient(options: StsClientOptions): Sts {
       ...options.agents
     }
   })
-  return { client, retry: options.retry, log: options.log, mask: options.mask }
+  return {
+    client,
+    retry: options.retry,
+    log: options.log,
+    mask: options.mask,
+    endpointUrl: options.endpointUrl
+  }
 }
 
 /**
@@ -109,7 +118,7 @@ async function send<T>(
     // A fresh token that could not be had is already explained; it is not an STS answer.
     const cause = error instanceof RetriesExhausted ? error.lastError : error
     if (cause instanceof ActionError) throw cause
-    throw explainStsError(error, context)
+    throw explainStsError(error, { ...context, endpointUrl: sts.endpointUrl })
   }
 }
 

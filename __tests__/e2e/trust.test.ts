@@ -6,8 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { DEFAULT_USER } from '../../local-sts/server.js'
+import { startConnectProxy } from '../support/connect-proxy.js'
 import { assumeRoleAnswer, startHostileSts, type HostileSts } from '../support/hostile-sts.js'
 import { useLocalJob } from './local-job.js'
 
@@ -288,5 +291,88 @@ describe('profile files misplaced', () => {
       "AWS_SHARED_CREDENTIALS_FILE is the relative path 'aws/credentials'"
     )
     expect(existsSync(join(local.job.dir, 'aws'))).toBe(false)
+  })
+})
+
+describe('proxies and endpoints', () => {
+  const viaProxy = { 'sts-endpoint': 'http://sts.proxy-test.invalid:8080' }
+
+  it('refuses a proxy password that is not valid percent-encoding, without echoing it', async () => {
+    const result = await local.job.run({
+      inputs: { ...BASE, ...viaProxy, 'http-proxy': 'http://ci:50%zz-secret@127.0.0.1:3128' }
+    })
+    expect(refusedBeforeSts(result)).toContain(
+      "http-proxy: holds a user name or password with a '%' that is not valid percent-encoding"
+    )
+  })
+
+  it('refuses an explicit proxy that would be bypassed for a loopback endpoint or NO_PROXY', async () => {
+    const loopback = await local.job.run({
+      inputs: { ...BASE, 'http-proxy': 'http://127.0.0.1:3128' }
+    })
+    expect(refusedBeforeSts(loopback)).toContain(
+      'is set, but the proxy would not be used for the STS endpoint 127.0.0.1:'
+    )
+    const listed = await local.job.run({
+      inputs: { ...BASE, ...viaProxy, 'http-proxy': 'http://127.0.0.1:3128' },
+      env: { NO_PROXY: '.proxy-test.invalid' }
+    })
+    expect(refusedBeforeSts(listed)).toContain('NO_PROXY (or no_proxy) lists it')
+  })
+
+  it('tunnels with a proxy password that never shows in the log', async () => {
+    const proxy = await startConnectProxy(local.sts.port)
+    try {
+      const url = new URL(proxy.url)
+      url.username = 'ci'
+      url.password = 'proxy-pass%40word'
+      const result = await local.job.run({
+        inputs: { ...BASE, ...viaProxy, 'http-proxy': url.href },
+        debug: true
+      })
+      expect(result.exitCode).toBe(0)
+      expect(proxy.connects).toEqual(['sts.proxy-test.invalid:8080'])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it("makes a proxy's 407 one final error that says the proxy refused the credentials", async () => {
+    let connects = 0
+    const proxy = createServer()
+    proxy.on('connect', (_request, socket: Socket) => {
+      connects++
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n')
+    })
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (proxy.address() as { port: number }).port
+      const result = await local.job.run({
+        inputs: {
+          ...BASE,
+          ...viaProxy,
+          'http-proxy': `http://ci:wrong-pass-word@127.0.0.1:${port}`
+        }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.env).toEqual({})
+      expect(result.errors[0]).toContain('The proxy refused the credentials (HTTP 407')
+      expect(result.errors[0]).not.toContain('throttling')
+      expect(connects).toBe(1)
+    } finally {
+      await new Promise(resolve => proxy.close(resolve))
+    }
+  })
+
+  it('names the endpoint it could not connect to, instead of blaming throttling', async () => {
+    const result = await local.job.run({
+      inputs: { ...BASE, 'sts-endpoint': 'http://127.0.0.1:9', 'retry-max-attempts': '2' }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.env).toEqual({})
+    expect(result.errors[0]).toContain(
+      'Could not connect to http://127.0.0.1:9: the connection was refused (nothing listens there).'
+    )
+    expect(result.errors[0]).not.toContain('throttling')
   })
 })

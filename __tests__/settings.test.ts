@@ -65,7 +65,7 @@ describe('parseSettings', () => {
   it('refuses a missing or malformed role', () => {
     expect(errorOf(() => parse({ 'role-to-assume': '' })).input).toBe('role-to-assume')
     expect(errorOf(() => parse({ 'role-to-assume': 'arn:aws:iam::123:role/x' })).message).toContain(
-      'neither a role ARN nor a role name'
+      "has account '123' of 3 digits; an AWS account id has exactly 12"
     )
     expect(
       errorOf(() => parse({ 'role-to-assume': 'arn:aws:iam::111122223333:user/x' })).input
@@ -153,7 +153,8 @@ describe('parseSettings', () => {
     expect(seen).toEqual(['/work/space/policies/preview.json'])
     expect(settings.inlinePolicy).toEqual({
       text: '{"Statement":[]}',
-      input: 'inline-session-policy-file'
+      input: 'inline-session-policy-file',
+      file: 'policies/preview.json'
     })
   })
 

@@ -37,7 +37,7 @@ describe('chooseSource', () => {
   })
 
   it('follows force-source, and explains a forced OIDC the job cannot do', () => {
-    expect(chooseSource(parse({ ...KEYS, 'force-source': 'environment' }), OIDC_ENV).kind).toBe(
+    expect(chooseSource(parse({ 'force-source': 'environment' }), OIDC_ENV).kind).toBe(
       'environment'
     )
     const error = errorOf(() => chooseSource(parse({ 'force-source': 'oidc' }), {}))
@@ -56,6 +56,12 @@ describe('source settings', () => {
     expect(errorOf(() => parse({ ...KEYS, 'role-chaining': 'true' })).input).toBe('role-chaining')
     expect(errorOf(() => parse({ 'force-source': 'keys' })).input).toBe('force-source')
     expect(errorOf(() => parse({ 'force-source': 'web-identity-file' })).input).toBe('force-source')
+    expect(errorOf(() => parse({ ...KEYS, 'force-source': 'environment' })).message).toContain(
+      "is 'environment', which would ignore aws-access-key-id and aws-secret-access-key"
+    )
+    expect(
+      errorOf(() => parse({ 'web-identity-token-file': 'token', 'force-source': 'oidc' })).message
+    ).toContain("is 'oidc', which would ignore web-identity-token-file")
     expect(errorOf(() => parse({ 'force-source': 'sso' })).message).toContain(
       'oidc, web-identity-file, keys, environment'
     )

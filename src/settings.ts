@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import { isBareRoleName, isRegion, isRoleArn, parseArn, partitionOf } from './arn.js'
 import { FileRefused } from './bounded-file.js'
 import { InputError } from './errors.js'
+import { describeRoleArnProblem } from './role-arn.js'
 import { splitList } from './list-input.js'
 import {
   checkSessionTags,
@@ -270,6 +271,23 @@ function checkSourceCombination(settings: Settings, raw: RawInputs): void {
         'Write role-duration-seconds: 3600 or less.'
       )
     }
+  }
+  // A forced source ignores the inputs of the others: say so rather than drop them silently.
+  const ignored = (
+    [
+      ['aws-access-key-id', settings.sourceKeys !== undefined && settings.forceSource !== 'keys'],
+      [
+        'web-identity-token-file',
+        settings.webIdentityTokenFile !== undefined && settings.forceSource !== 'web-identity-file'
+      ]
+    ] as const
+  ).find(([, given]) => settings.forceSource !== undefined && given)
+  if (ignored !== undefined) {
+    throw new InputError(
+      'force-source',
+      `is '${settings.forceSource}', which would ignore ${ignored[0]}${ignored[0] === 'aws-access-key-id' ? ' and aws-secret-access-key' : ''}.`,
+      `Remove ${ignored[0]}${ignored[0] === 'aws-access-key-id' ? ' and aws-secret-access-key' : ''}, or remove force-source.`
+    )
   }
   if (settings.forceSource === 'keys' && settings.sourceKeys === undefined) {
     throw new InputError(
@@ -622,11 +640,8 @@ function parseRole(value: string, partition: string): Settings['role'] {
     return { arn: value }
   }
   if (isBareRoleName(value)) return { name: value }
-  throw new InputError(
-    'role-to-assume',
-    `'${value}' is neither a role ARN nor a role name.`,
-    "Write arn:aws:iam::123456789012:role/NAME, or just NAME to use the source credentials' account."
-  )
+  const { problem, fix } = describeRoleArnProblem(value)
+  throw new InputError('role-to-assume', `'${value}' ${problem}`, fix)
 }
 
 function parseSessionName(value: string, env: Record<string, string | undefined>): string {

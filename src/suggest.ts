@@ -4,7 +4,8 @@
  */
 export function closestNames(wanted: string, candidates: Iterable<string>, max = 3): string[] {
   const target = wanted.toLowerCase()
-  const limit = Math.max(2, Math.floor(target.length / 3))
+  // One edit in three characters, at least one: `s4` is one edit from `s3`, but two from `q`.
+  const limit = Math.max(1, Math.floor(target.length / 3))
   const scored: Array<{ name: string; distance: number }> = []
   for (const name of candidates) {
     const distance = editDistance(target, name.toLowerCase(), limit)

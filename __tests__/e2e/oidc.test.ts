@@ -363,14 +363,12 @@ describe('keys and the environment, around OIDC', () => {
 })
 
 describe('force-source', () => {
-  it('uses the environment over OIDC and key inputs when told to, and says why', async () => {
+  it('uses the environment over OIDC when told to, and says why', async () => {
     const result = await job.run({
       inputs: {
         'role-to-assume': CHAINED_ROLE,
         'aws-region': 'us-east-1',
-        'force-source': 'environment',
-        'aws-access-key-id': 'AKIAUNUSEDUNUSED0000',
-        'aws-secret-access-key': 'unused-unused-unused'
+        'force-source': 'environment'
       },
       env: {
         ...oidcEnv,

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { DEFAULT_USER } from '../../local-sts/server.js'
 import { startConnectProxy } from '../support/connect-proxy.js'
 import { assumeRoleAnswer, startHostileSts, type HostileSts } from '../support/hostile-sts.js'
+import { mentionsBeforeMask } from './harness.js'
 import { useLocalJob } from './local-job.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
@@ -374,5 +375,68 @@ describe('proxies and endpoints', () => {
       'Could not connect to http://127.0.0.1:9: the connection was refused (nothing listens there).'
     )
     expect(result.errors[0]).not.toContain('throttling')
+  })
+})
+
+describe('messages that say what to fix, through the action', () => {
+  it.each([
+    ['arn:aws:iam:111122223333:role/deploy', 'has one colon between the service and the account'],
+    ['arn:aws:iam::11112222333:role/deploy', "has account '11112222333' of 11 digits"],
+    ['arn:aws:iam::111122223333:user/deploy', 'names an IAM user (user/…), not a role'],
+    ['arn:aws:sts::111122223333:assumed-role/deploy/gh-1', 'is a session ARN'],
+    ['arn:aws:iam::111122223333:role/de ploy', 'contains a space at character 34']
+  ])('role-to-assume %s: says which part is wrong', async (role, problem) => {
+    const result = await local.job.run({ inputs: { ...BASE, 'role-to-assume': role } })
+    expect(refusedBeforeSts(result)).toContain(problem)
+  })
+
+  it('suggests only the service that has the action for s4:GetObject', async () => {
+    const result = await local.job.run({
+      inputs: {
+        ...BASE,
+        'inline-session-policy': policy({ Effect: 'Allow', Action: 's4:GetObject', Resource: '*' })
+      }
+    })
+    const error = refusedBeforeSts(result)
+    expect(error).toContain('Did you mean "s3:GetObject"? If AWS added it')
+    expect(error).not.toMatch(/"q"|"ce"/)
+  })
+
+  it('mask-aws-account-id masks the account before an input error or the allowed-account refusal prints it', async () => {
+    const typo = await local.job.run({
+      inputs: {
+        ...BASE,
+        'role-to-assume': 'arn:aws:iam::11112222333:role/deploy',
+        'mask-aws-account-id': 'true'
+      }
+    })
+    expect(refusedBeforeSts(typo)).toContain("'11112222333'")
+    expect(mentionsBeforeMask(typo.stdout, '11112222333')).toEqual([])
+
+    const refused = await local.job.run({
+      inputs: { ...BASE, 'allowed-account-ids': '999999999999', 'mask-aws-account-id': 'true' }
+    })
+    expect(refusedBeforeSts(refused)).toContain('not in allowed-account-ids')
+    expect(mentionsBeforeMask(refused.stdout, '111122223333')).toEqual([])
+
+    const named = await local.job.run({
+      inputs: {
+        ...BASE,
+        'role-to-assume': 'deploy',
+        'allowed-account-ids': '999999999999',
+        'mask-aws-account-id': 'true'
+      }
+    })
+    expect(named.exitCode).toBe(1)
+    expect(named.env).toEqual({})
+    expect(named.errors[0]).toContain('not in allowed-account-ids')
+    expect(mentionsBeforeMask(named.stdout, '111122223333')).toEqual([])
+  })
+
+  it('force-source refuses the inputs it would ignore', async () => {
+    const result = await local.job.run({ inputs: { ...BASE, 'force-source': 'environment' } })
+    expect(refusedBeforeSts(result)).toContain(
+      "force-source: is 'environment', which would ignore aws-access-key-id and aws-secret-access-key. Remove"
+    )
   })
 })

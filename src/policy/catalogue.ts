@@ -189,11 +189,18 @@ class Catalogue implements IamCatalogue {
         for (const close of closestNames(name, names)) add(`${service}:${close}`)
       }
     } else {
-      // A misspelt prefix: keep the action when the corrected service has it.
-      for (const close of this.suggestServices(service)) {
-        const corrected = `${close}:${name}`
-        add(this.expand(corrected).length > 0 ? (this.canonical(corrected) ?? corrected) : close)
+      // A misspelt prefix: keep the action when the corrected service has it, and then name
+      // only such services (`s4:GetObject` is s3:GetObject, not also the services q and ce).
+      const corrected = this.suggestServices(service).map(close => {
+        const action = `${close}:${name}`
+        return this.expand(action).length > 0 ? (this.canonical(action) ?? action) : undefined
+      })
+      const withAction = corrected.filter(action => action !== undefined)
+      if (withAction.length > 0) {
+        for (const action of withAction) add(action)
+        return suggestions.slice(0, 3)
       }
+      for (const close of this.suggestServices(service)) add(close)
     }
     // The action may exist, but under another service (`s3:DescribeInstances`).
     if (!hasWildcard(name)) {

@@ -8,7 +8,6 @@ export interface RoleArnProblem {
   fix: string
 }
 
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/
 const EXAMPLE = 'arn:aws:iam::123456789012:role/NAME'
 
 export function describeRoleArnProblem(value: string): RoleArnProblem {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { INPUT_NAMES } from '../src/settings.js'
+import { INPUT_NAMES } from '../src/settings/settings.js'
 import { ROOT, actionYml } from './e2e/harness.js'
 
 /** Rows of the first markdown table under a `## heading`: first cell → the other cells. */
@@ -36,7 +36,9 @@ describe('action.yml', () => {
   })
 
   it('declares every output the action sets', () => {
-    const sources = ['export.ts', 'main.ts'].map(f => readFileSync(join(ROOT, 'src', f), 'utf8'))
+    const sources = ['export.ts', 'main.ts'].map(f =>
+      readFileSync(join(ROOT, 'src', 'action', f), 'utf8')
+    )
     const set = new Set(
       sources.flatMap(s => [...s.matchAll(/setOutput\('([a-z-]+)'/g)].map(m => m[1]))
     )

@@ -1,12 +1,27 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { ROOT } from './e2e/harness.js'
 
-/** The modules that talk to the runner; everything else must be usable by another front end. */
-const EDGE = ['cleanup.ts', 'export.ts', 'inputs.ts', 'main.ts', 'state.ts', 'summary.ts']
+const SRC = join(ROOT, 'src')
 
-function sources(dir = join(ROOT, 'src')): string[] {
+/**
+ * The layout is the architecture: entry files at the top, one folder per front (the runner's
+ * `action/`, later the terminal's `cli/`), and a core that every front shares. A front may use
+ * the core; the core never uses a front, so a second front needs no change to it.
+ */
+const FRONTS = ['action', 'cli']
+const CORE = ['settings', 'sources', 'flows', 'policy', 'aws', 'shared']
+/** Build shims, not code the fronts or the core call. */
+const OTHER = ['bundle']
+/** Each entry file and the one front it starts. */
+const ENTRIES: Record<string, string> = {
+  'index.ts': 'action',
+  'post.ts': 'action',
+  'cli.ts': 'cli'
+}
+
+function sources(dir = SRC): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
     entry.isDirectory()
       ? sources(join(dir, entry.name))
@@ -16,20 +31,64 @@ function sources(dir = join(ROOT, 'src')): string[] {
   )
 }
 
+/** The top folder of src/ a file is in, or '' for an entry file. */
+function folderOf(file: string): string {
+  const parts = relative(SRC, file).split('/')
+  return parts.length === 1 ? '' : parts[0]
+}
+
+/** Every module a file imports: packages by name, relative imports as absolute paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map(([, spec]) =>
+    spec.startsWith('.') ? resolve(dirname(file), spec) : spec
+  )
+}
+
+const files = sources()
+
 describe('module boundaries', () => {
-  it('keeps @actions/core at the edge: policy, credentials and STS do not import it', () => {
-    const importers = sources()
-      .filter(file => /from '@actions\/core'/.test(readFileSync(file, 'utf8')))
-      .map(file => relative(join(ROOT, 'src'), file))
-    expect(importers.sort()).toEqual(EDGE)
+  it('has only entry files at the top and known folders below', () => {
+    const top = files.filter(file => folderOf(file) === '').map(file => relative(SRC, file))
+    expect(top.every(name => name in ENTRIES)).toBe(true)
+    const folders = new Set(files.map(folderOf).filter(folder => folder !== ''))
+    for (const folder of folders) expect([...FRONTS, ...CORE, ...OTHER]).toContain(folder)
+  })
+
+  it('keeps @actions/core in the runner edge (src/action/)', () => {
+    const importers = files.filter(file =>
+      importsOf(file).some(spec => spec === '@actions/core' || spec.startsWith('@actions/core/'))
+    )
+    expect(importers.length).toBeGreaterThan(0)
+    for (const file of importers) expect(relative(SRC, file)).toMatch(/^action\//)
+  })
+
+  it('keeps the core free of the fronts', () => {
+    const offending = files
+      .filter(file => CORE.includes(folderOf(file)))
+      .flatMap(file =>
+        importsOf(file)
+          .filter(spec => spec.startsWith(SRC) && FRONTS.includes(folderOf(spec)))
+          .map(spec => `${relative(SRC, file)} imports ${relative(SRC, spec)}`)
+      )
+    expect(offending).toEqual([])
+  })
+
+  it('lets each entry file import only its own front', () => {
+    for (const file of files.filter(file => folderOf(file) === '')) {
+      const front = ENTRIES[relative(SRC, file)]
+      for (const spec of importsOf(file)) {
+        expect(spec.startsWith(SRC) ? folderOf(spec) : spec).toBe(front)
+      }
+    }
   })
 
   it('reads inputs in one place only', () => {
-    const readers = sources()
+    const readers = files
       .filter(file =>
         /getInput\(|getBooleanInput\(|getMultilineInput\(/.test(readFileSync(file, 'utf8'))
       )
-      .map(file => relative(join(ROOT, 'src'), file))
-    expect(readers).toEqual(['inputs.ts'])
+      .map(file => relative(SRC, file))
+    expect(readers).toEqual(['action/inputs.ts'])
   })
 })

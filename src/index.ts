@@ -1,4 +1,4 @@
-import { run } from './main.js'
+import { run } from './action/main.js'
 
 await run()
 // Everything the step does is awaited by now; a timer or keep-alive socket left behind by a

@@ -1,4 +1,4 @@
-import { runCleanup } from './cleanup.js'
+import { runCleanup } from './action/cleanup.js'
 
 await runCleanup()
 process.exit()

@@ -1,6 +1,6 @@
 /** Shared by the unit tests of input handling: raw inputs as the runner gives them, and errors. */
-import { InputError } from '../../src/errors.js'
-import { INPUT_NAMES, type RawInputs } from '../../src/settings.js'
+import { InputError } from '../../src/shared/errors.js'
+import { INPUT_NAMES, type RawInputs } from '../../src/settings/settings.js'
 
 export const TEST_ROLE = 'arn:aws:iam::111122223333:role/deploy'
 

@@ -1,4 +1,4 @@
-import { closestNames } from '../suggest.js'
+import { closestNames } from '../shared/suggest.js'
 import { compileWildcard } from './wildcard.js'
 
 /**

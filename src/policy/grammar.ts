@@ -1,4 +1,4 @@
-import { closestNames } from '../suggest.js'
+import { closestNames } from '../shared/suggest.js'
 import { collapseStars, MAX_ACTION_PATTERN_LENGTH } from './wildcard.js'
 
 /**

@@ -1,5 +1,5 @@
-import { isPolicyArn, parseArn, partitionOf } from '../arn.js'
-import { InputError } from '../errors.js'
+import { isPolicyArn, parseArn, partitionOf } from '../aws/arn.js'
+import { InputError } from '../shared/errors.js'
 import {
   type ActionStatement,
   compileActionList,
@@ -38,7 +38,7 @@ export interface SessionPolicyCheck {
 /**
  * The data files, loaded only if a check needs them: the catalogue when there is an inline
  * policy or forbid-actions, the managed statements when forbid-actions meets an AWS managed
- * policy. Pass `loadIamCatalogue` and `loadManagedPolicyStatements` from src/data.ts.
+ * policy. Pass `loadIamCatalogue` and `loadManagedPolicyStatements` from src/policy/data.ts.
  */
 export interface PolicyData {
   catalogue: () => IamCatalogue

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js'
+import { InputError } from '../shared/errors.js'
 import { JsonReadError, readPolicyJson } from './json-reader.js'
 
 /** STS's limit on the inline session policy, counted after minifying. */

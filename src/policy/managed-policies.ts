@@ -1,6 +1,6 @@
-import { awsManagedPolicyArn, isPolicyArn, parseArn } from '../arn.js'
-import { InputError } from '../errors.js'
-import { closestNames } from '../suggest.js'
+import { awsManagedPolicyArn, isPolicyArn, parseArn } from '../aws/arn.js'
+import { InputError } from '../shared/errors.js'
+import { closestNames } from '../shared/suggest.js'
 
 const INPUT = 'managed-session-policies'
 /** STS accepts at most this many `PolicyArns`. */

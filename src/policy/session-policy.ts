@@ -1,5 +1,5 @@
-import { InputError } from '../errors.js'
-import type { Settings } from '../settings.js'
+import { InputError } from '../shared/errors.js'
+import type { Settings } from '../settings/settings.js'
 import type { IamCatalogue, ManagedPolicyStatements } from './catalogue.js'
 import type { StatementExplanation } from './explain.js'
 import { checkSessionPolicy, parseForbidActions } from './guard.js'

@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../../../__fixtures__/core.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { exportSession, setIdentityOutputs } = await import('../../../src/action/export.js')
+const { maskCredentials } = await import('../../../src/flows/assume.js')
+const { exportedVariablesToClean } = await import('../../../src/action/state.js')
+const { runCleanup } = await import('../../../src/action/cleanup.js')
+
+const session = {
+  credentials: {
+    accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
+    secretAccessKey: 'secret/secret/secret',
+    sessionToken: 'token-token-token',
+    expiration: new Date('2026-11-28T06:00:00Z')
+  },
+  arn: 'arn:aws:sts::111122223333:assumed-role/deploy/gh-1',
+  userId: 'AROAEXAMPLE:gh-1',
+  account: '111122223333',
+  utilization: 7
+}
+
+/** The order in which the runner would have seen the calls, as one list. */
+function callOrder(): string[] {
+  const calls: Array<{ order: number; name: string }> = []
+  for (const [name, fn] of Object.entries({
+    setSecret: core.setSecret,
+    exportVariable: core.exportVariable,
+    setOutput: core.setOutput,
+    saveState: core.saveState,
+    info: core.info
+  })) {
+    fn.mock.invocationCallOrder.forEach(order => calls.push({ order, name }))
+  }
+  return calls.sort((a, b) => a.order - b.order).map(c => c.name)
+}
+
+describe('export', () => {
+  beforeEach(() => {
+    jest.resetAllMocks()
+  })
+
+  it('masks every credential value', () => {
+    maskCredentials(session.credentials, core.setSecret)
+    expect(core.setSecret.mock.calls.map(c => c[0])).toEqual([
+      'ASIAEXAMPLEEXAMPLE01',
+      'secret/secret/secret',
+      'token-token-token'
+    ])
+  })
+
+  it('saves what it will export before exporting anything', () => {
+    maskCredentials(session.credentials, core.setSecret)
+    exportSession(session, {
+      region: 'eu-west-1',
+      cleanup: true,
+      env: true,
+      overwriteProfile: false
+    })
+    setIdentityOutputs(session)
+    const order = callOrder()
+    expect(order.slice(0, 4)).toEqual(['setSecret', 'setSecret', 'setSecret', 'saveState'])
+    expect(order.filter(n => n === 'exportVariable')).toHaveLength(6)
+    expect(Object.fromEntries(core.exportVariable.mock.calls)).toEqual({
+      AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE01',
+      AWS_SECRET_ACCESS_KEY: 'secret/secret/secret',
+      AWS_SESSION_TOKEN: 'token-token-token',
+      AWS_CREDENTIAL_EXPIRATION: '2026-11-28T06:00:00.000Z',
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1'
+    })
+    expect(Object.fromEntries(core.setOutput.mock.calls)).toEqual({
+      'aws-account-id': '111122223333',
+      arn: session.arn,
+      'user-id': session.userId,
+      expiration: '2026-11-28T06:00:00.000Z',
+      'session-token-utilization': 7
+    })
+  })
+
+  it('records nothing for the post step when cleanup is off', () => {
+    exportSession(session, {
+      region: 'eu-west-1',
+      cleanup: false,
+      env: true,
+      overwriteProfile: false
+    })
+    expect(core.saveState).not.toHaveBeenCalled()
+  })
+})
+
+describe('post-step cleanup', () => {
+  beforeEach(() => {
+    jest.resetAllMocks()
+  })
+
+  it('blanks exactly the saved variables', async () => {
+    core.getState.mockImplementation(name =>
+      name === 'exported-variables' ? '["AWS_ACCESS_KEY_ID","AWS_REGION"]' : ''
+    )
+    await runCleanup()
+    expect(core.exportVariable.mock.calls).toEqual([
+      ['AWS_ACCESS_KEY_ID', ''],
+      ['AWS_REGION', '']
+    ])
+    expect(core.warning).not.toHaveBeenCalled()
+  })
+
+  it('does nothing without saved state', async () => {
+    core.getState.mockReturnValue('')
+    await runCleanup()
+    expect(core.exportVariable).not.toHaveBeenCalled()
+  })
+
+  it('warns, never fails, on state it cannot read', async () => {
+    core.getState.mockImplementation(name =>
+      name === 'exported-variables' ? '["PATH; rm -rf /"]' : ''
+    )
+    await runCleanup()
+    expect(core.exportVariable).not.toHaveBeenCalled()
+    expect(core.warning.mock.calls[0][0]).toContain('not a list of variable names')
+    expect(() => exportedVariablesToClean()).toThrow()
+  })
+})

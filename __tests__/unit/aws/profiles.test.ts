@@ -1,0 +1,295 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import * as realFs from 'node:fs'
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ActionError, InputError } from '../../../src/shared/errors.js'
+import {
+  hasSection,
+  profileFiles,
+  removeProfile,
+  accessKeyDigest,
+  removeSection,
+  sectionName,
+  upsertSection,
+  writeProfile
+} from '../../../src/aws/profiles.js'
+import { parseSettings } from '../../../src/settings/settings.js'
+import { rawInputs } from '../../support/inputs.js'
+
+const EXISTING = `# team profiles
+[default]
+aws_access_key_id = AKIAOLD
+region = eu-west-1
+
+[plan]
+aws_access_key_id = AKIAPLAN
+`
+
+const credentials = { accessKeyId: 'ASIANEW', secretAccessKey: 'secret', sessionToken: 'token' }
+
+describe('INI sections', () => {
+  it('names config sections "profile NAME", except default', () => {
+    expect(sectionName('config', 'plan')).toBe('profile plan')
+    expect(sectionName('config', 'default')).toBe('default')
+    expect(sectionName('credentials', 'plan')).toBe('plan')
+  })
+
+  it('adds a section and keeps the others as they were', () => {
+    const text = upsertSection(EXISTING, 'apply', { aws_access_key_id: 'ASIA1' })
+    expect(text).toBe(`${EXISTING.trimEnd()}\n\n[apply]\naws_access_key_id = ASIA1\n`)
+    expect(hasSection(text, 'plan')).toBe(true)
+  })
+
+  it('replaces a section in place of the old one, and removes exactly one', () => {
+    const replaced = upsertSection(EXISTING, 'plan', { aws_access_key_id: 'ASIA2' })
+    expect(replaced.match(/\[plan\]/g)).toHaveLength(1)
+    expect(replaced).toContain('aws_access_key_id = ASIA2')
+    expect(replaced).not.toContain('AKIAPLAN')
+    const removed = removeSection(EXISTING, 'plan')
+    expect(removed).not.toContain('[plan]')
+    expect(removed).toContain('[default]\naws_access_key_id = AKIAOLD')
+  })
+
+  // The SDKs and botocore take these as headers; missing one would swallow the next section.
+  it('recognises headers followed by a comment', () => {
+    expect(removeSection('[ci]\nk = v\n[other] ; note\nk2 = v2\n', 'ci')).toBe(
+      '[other] ; note\nk2 = v2\n'
+    )
+    expect(removeSection('[a]\nk = a\n[ci] # ours\nk = v\n[b]#x\nk = b\n', 'ci')).toBe(
+      '[a]\nk = a\n[b]#x\nk = b\n'
+    )
+    expect(hasSection('[default]\n[plan] # staging\n', 'plan')).toBe(true)
+    expect(hasSection('  [profile x] ; note\r\n', 'profile x')).toBe(true)
+    expect(hasSection('[plan] staging\n', 'plan')).toBe(false)
+    const upserted = upsertSection('[plan] # staging\nk = old\n', 'plan', { k: 'new' })
+    expect(upserted).toBe('[plan]\nk = new\n')
+  })
+
+  it('keeps the comments above the next header, which describe that section', () => {
+    const text =
+      '[a]\nk = a\n\n[ci]\nk = v\n# in ci\nk2 = v\n\n# prod: acct 1111\n; owner ops\n[prod]\nk = p\n'
+    expect(removeSection(text, 'ci')).toBe(
+      '[a]\nk = a\n\n# prod: acct 1111\n; owner ops\n[prod]\nk = p\n'
+    )
+    expect(removeSection('[ci]\nk = v\n\n# prod\n[prod]\n', 'ci')).toBe('# prod\n[prod]\n')
+  })
+
+  it('takes out only the lines it wrote, leaving the spacing elsewhere alone', () => {
+    const text = '# a\n\n\n[a]\nk = a\n'
+    const written = upsertSection(text, 'ci', { k: 'v' })
+    const twice = upsertSection(written, 'cd', { k: 'w' })
+    expect(removeSection(removeSection(twice, 'ci'), 'cd')).toBe(text)
+    expect(removeSection('[a]\nk = a\n[ci]\nk = v\n', 'ci')).toBe('[a]\nk = a\n')
+  })
+})
+
+describe('profile files', () => {
+  function files() {
+    const dir = mkdtempSync(join(tmpdir(), 'scoped-role-profiles-'))
+    return { dir, ...profileFiles({ HOME: dir }) }
+  }
+
+  it('uses ~/.aws by default, and the variables when set', () => {
+    expect(profileFiles({ HOME: '/home/runner' })).toEqual({
+      credentials: '/home/runner/.aws/credentials',
+      config: '/home/runner/.aws/config',
+      custom: false
+    })
+    expect(
+      profileFiles({ HOME: '/h', AWS_SHARED_CREDENTIALS_FILE: '/x/c', AWS_CONFIG_FILE: '/x/k' })
+        .custom
+    ).toBe(true)
+  })
+
+  it('refuses relative paths and one file for both, saying what to write', () => {
+    expect(() =>
+      profileFiles({ HOME: '/h', AWS_SHARED_CREDENTIALS_FILE: 'aws/credentials' })
+    ).toThrow("AWS_SHARED_CREDENTIALS_FILE is the relative path 'aws/credentials'")
+    expect(() =>
+      profileFiles({
+        HOME: '/h',
+        AWS_SHARED_CREDENTIALS_FILE: '/x/aws',
+        AWS_CONFIG_FILE: '/x/./aws'
+      })
+    ).toThrow('AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE both name /x/aws')
+  })
+
+  it('writes 0600 files in a 0700 directory, keeping other profiles', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'), { mode: 0o755 })
+    writeFileSync(f.credentials, EXISTING)
+    writeProfile({ profile: 'apply', files: f, credentials, region: 'eu-west-2', overwrite: false })
+    expect(statSync(f.credentials).mode & 0o777).toBe(0o600)
+    expect(statSync(f.config).mode & 0o777).toBe(0o600)
+    expect(statSync(join(f.dir, '.aws')).mode & 0o777).toBe(0o700)
+    const text = readFileSync(f.credentials, 'utf8')
+    expect(text).toContain('[plan]')
+    expect(text).toContain(
+      '[apply]\naws_access_key_id = ASIANEW\naws_secret_access_key = secret\naws_session_token = token'
+    )
+    expect(readFileSync(f.config, 'utf8')).toBe('[profile apply]\nregion = eu-west-2\n')
+  })
+
+  it('refuses to replace a profile unless asked', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(f.credentials, EXISTING)
+    expect(() =>
+      writeProfile({ profile: 'plan', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(InputError)
+    writeProfile({ profile: 'plan', files: f, credentials, region: 'x', overwrite: true })
+    expect(readFileSync(f.credentials, 'utf8')).toContain('aws_access_key_id = ASIANEW')
+  })
+
+  it('refuses to write through a symlink', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(join(f.dir, 'elsewhere'), '')
+    symlinkSync(join(f.dir, 'elsewhere'), f.credentials)
+    expect(() =>
+      writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(ActionError)
+    expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
+  })
+
+  it('refuses a profile that exists under a commented header', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(f.credentials, '[plan] # staging\naws_access_key_id = AKIAKEEP\n')
+    expect(() =>
+      writeProfile({ profile: 'plan', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(InputError)
+    writeFileSync(f.credentials, '')
+    writeFileSync(f.config, '[profile plan] ; staging\nregion = x\n')
+    expect(() =>
+      writeProfile({ profile: 'plan', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(InputError)
+  })
+
+  it('does not write through a file or link planted at a guessable temporary name', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(join(f.dir, 'elsewhere'), '')
+    symlinkSync(join(f.dir, 'elsewhere'), `${f.credentials}.${process.pid}.tmp`)
+    writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
+    expect(lstatSync(f.credentials).isSymbolicLink()).toBe(false)
+    expect(readFileSync(f.credentials, 'utf8')).toContain('aws_secret_access_key = secret')
+  })
+
+  it('removes exactly the profile it wrote', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(f.credentials, EXISTING)
+    writeProfile({ profile: 'apply', files: f, credentials, region: 'x', overwrite: false })
+    expect(removeProfile('apply', f, accessKeyDigest(credentials.accessKeyId))).toBe(true)
+    expect(readFileSync(f.credentials, 'utf8').trimEnd()).toBe(EXISTING.trimEnd())
+    expect(readFileSync(f.config, 'utf8').trim()).toBe('')
+  })
+
+  it('leaves a profile of the same name that holds other credentials', () => {
+    const f = files()
+    writeProfile({ profile: 'apply', files: f, credentials, region: 'x', overwrite: false })
+    const before = readFileSync(f.credentials, 'utf8')
+    expect(removeProfile('apply', f, accessKeyDigest('ASIAOTHERJOBOTHERJOB'))).toBe(false)
+    expect(readFileSync(f.credentials, 'utf8')).toBe(before)
+  })
+})
+
+/** profiles.js loaded afresh with some of its imports replaced. */
+async function profilesWith(mocks: {
+  fs?: Partial<typeof realFs>
+  randomBytes?: (size: number) => Buffer
+}): Promise<typeof import('../../../src/aws/profiles.js')> {
+  jest.resetModules()
+  jest.unstable_mockModule('node:fs', () => ({ ...realFs, default: realFs, ...mocks.fs }))
+  if (mocks.randomBytes) {
+    const crypto = await import('node:crypto')
+    jest.unstable_mockModule('node:crypto', () => ({
+      ...crypto,
+      randomBytes: mocks.randomBytes
+    }))
+  }
+  try {
+    return await import('../../../src/aws/profiles.js')
+  } finally {
+    jest.resetModules()
+  }
+}
+
+describe('the temporary file', () => {
+  function files() {
+    const dir = mkdtempSync(join(tmpdir(), 'scoped-role-profiles-'))
+    mkdirSync(join(dir, '.aws'))
+    return { dir, ...profileFiles({ HOME: dir }) }
+  }
+
+  it('is created exclusively, so even a name guessed right cannot be planted', async () => {
+    const f = files()
+    const fixed = Buffer.alloc(16, 7)
+    const profiles = await profilesWith({ randomBytes: () => fixed })
+    writeFileSync(join(f.dir, 'elsewhere'), '')
+    // With the random part known, the attacker's link sits exactly where the secret would go.
+    const planted = `${f.credentials}.${fixed.toString('hex')}.tmp`
+    symlinkSync(join(f.dir, 'elsewhere'), planted)
+    expect(() =>
+      profiles.writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(expect.objectContaining({ code: 'EEXIST' }))
+    expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
+    expect(lstatSync(planted).isSymbolicLink()).toBe(true)
+  })
+
+  it('is removed when the rename fails', async () => {
+    const f = files()
+    writeFileSync(f.credentials, EXISTING)
+    const profiles = await profilesWith({
+      fs: {
+        renameSync: () => {
+          throw Object.assign(new Error('EXDEV: cross-device link not permitted'), {
+            code: 'EXDEV'
+          })
+        }
+      }
+    })
+    expect(() =>
+      profiles.writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow('EXDEV')
+    expect(readdirSync(join(f.dir, '.aws'))).toEqual(['credentials'])
+    expect(readFileSync(f.credentials, 'utf8')).toBe(EXISTING)
+  })
+})
+
+describe('aws-profile names', () => {
+  const parse = (name: string) =>
+    parseSettings(rawInputs({ 'aws-profile': name }), {}, () => {
+      throw Object.assign(new Error('missing'), { code: 'ENOENT' })
+    })
+
+  // __proto__ makes the SDK drop the whole file; constructor and friends put the keys on Object.
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])(
+    'refuses %s, which the AWS SDK for JavaScript cannot keep as a profile',
+    name => {
+      expect(() => parse(name)).toThrow(InputError)
+      expect(() => parse(name)).toThrow(`aws-profile: '${name}'`)
+    }
+  )
+
+  // The SDK reads [profile a=b] as no profile at all, so the region would be lost.
+  it.each(['a=b', 'a,b'])('refuses %s, which the SDK cannot find in the config file', name => {
+    expect(() => parse(name)).toThrow(InputError)
+  })
+
+  it.each(['plan', 'a.b', 'ci_2@eu+x-y', 'default', 'x'.repeat(64)])('accepts %s', name => {
+    expect(parse(name).awsProfile).toBe(name)
+  })
+})

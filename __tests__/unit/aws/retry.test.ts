@@ -1,0 +1,201 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  RetriesExhausted,
+  classifyError,
+  withRetries,
+  type RetryClock
+} from '../../../src/aws/retry.js'
+
+const stsError = (code: string, status: number) =>
+  Object.assign(new Error(`${code} happened`), {
+    name: code,
+    Code: code,
+    $metadata: { httpStatusCode: status }
+  })
+const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code })
+
+/** A clock whose sleeps only move time forward, so tests are instant and exact. */
+function fakeClock(random = 1): RetryClock & { sleeps: number[]; time: number } {
+  const clock = {
+    time: 0,
+    sleeps: [] as number[],
+    now: () => clock.time,
+    sleep: async (ms: number) => {
+      clock.sleeps.push(ms)
+      clock.time += ms
+    },
+    random: () => random
+  }
+  return clock
+}
+
+describe('classifyError', () => {
+  it.each([
+    ['Throttling', 400, false, 'transient'],
+    ['ThrottlingException', 400, false, 'transient'],
+    ['InternalFailure', 500, false, 'transient'],
+    ['ServiceUnavailable', 503, false, 'transient'],
+    ['SomethingNew', 502, false, 'transient'],
+    ['IDPCommunicationError', 400, true, 'transient'],
+    ['ExpiredTokenException', 400, true, 'refresh-token'],
+    ['InvalidIdentityToken', 400, true, 'refresh-token'],
+    ['ExpiredTokenException', 400, false, 'final'],
+    ['AccessDenied', 403, false, 'final'],
+    ['ValidationError', 400, false, 'final'],
+    ['MalformedPolicyDocument', 400, false, 'final'],
+    ['PackedPolicyTooLarge', 400, false, 'final'],
+    ['RegionDisabledException', 403, false, 'final'],
+    ['SignatureDoesNotMatch', 403, false, 'final'],
+    ['ExpiredToken', 400, false, 'final'],
+    ['IDPRejectedClaim', 403, true, 'final']
+  ])('%s (HTTP %d, web identity %s) is %s', (code, status, webIdentity, kind) => {
+    expect(classifyError(stsError(code, status), webIdentity)).toBe(kind)
+  })
+
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'])(
+    'network error %s is transient',
+    code => {
+      expect(classifyError(networkError(code), false)).toBe('transient')
+    }
+  )
+
+  it('treats a timeout and an unreadable 200 body as transient', () => {
+    expect(
+      classifyError(Object.assign(new Error('no answer'), { name: 'TimeoutError' }), false)
+    ).toBe('transient')
+    expect(classifyError(new Error('XML parse error: missing closing tag'), false)).toBe(
+      'transient'
+    )
+  })
+})
+
+describe('withRetries', () => {
+  const policy = {
+    maxAttempts: 4,
+    budgetMs: 10_000,
+    requestTimeoutMs: 2_000,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000
+  }
+
+  it('retries throttling with capped exponential backoff and full jitter, logging each retry', async () => {
+    const clock = fakeClock(0.5)
+    const log: string[] = []
+    let calls = 0
+    const result = await withRetries(
+      async () => {
+        calls += 1
+        if (calls < 4) throw stsError('Throttling', 400)
+        return 'ok'
+      },
+      policy,
+      { clock, log: line => log.push(line) }
+    )
+    expect(result).toBe('ok')
+    expect(clock.sleeps).toEqual([50, 100, 200])
+    expect(log[0]).toBe('Attempt 1 of 4 failed: Throttling (HTTP 400); retrying in 0.05 s.')
+  })
+
+  it('never retries a final error', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    const failure = withRetries(
+      async () => {
+        calls += 1
+        throw stsError('AccessDenied', 403)
+      },
+      policy,
+      { clock }
+    )
+    await expect(failure).rejects.toMatchObject({ reason: 'final', attempts: 1 })
+    expect(calls).toBe(1)
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('stops after the last attempt without a trailing sleep', async () => {
+    const clock = fakeClock()
+    const failure = withRetries(
+      async () => {
+        throw stsError('InternalFailure', 500)
+      },
+      policy,
+      { clock }
+    )
+    await expect(failure).rejects.toBeInstanceOf(RetriesExhausted)
+    await expect(failure).rejects.toMatchObject({ reason: 'attempts', attempts: 4 })
+    expect(clock.sleeps).toHaveLength(3)
+  })
+
+  it('never waits past the budget, and gives each attempt only what is left of it', async () => {
+    const clock = fakeClock(1)
+    const timeouts: number[] = []
+    const failure = withRetries(
+      async ({ timeoutMs }) => {
+        timeouts.push(timeoutMs)
+        clock.time += timeoutMs // the attempt hangs until its timeout
+        throw Object.assign(new Error('no answer'), { name: 'TimeoutError' })
+      },
+      {
+        maxAttempts: 10,
+        budgetMs: 5_000,
+        requestTimeoutMs: 2_000,
+        baseDelayMs: 100,
+        maxDelayMs: 1_000
+      },
+      { clock }
+    )
+    await expect(failure).rejects.toMatchObject({ reason: 'budget' })
+    expect(clock.time).toBeLessThanOrEqual(5_000)
+    expect(timeouts[0]).toBe(2_000)
+    expect(Math.min(...timeouts)).toBeLessThan(2_000)
+  })
+
+  it('asks for a fresh web identity token once, at once', async () => {
+    const clock = fakeClock()
+    const refreshes: boolean[] = []
+    const failure = withRetries(
+      async ({ refreshToken }) => {
+        refreshes.push(refreshToken)
+        throw stsError('ExpiredTokenException', 400)
+      },
+      policy,
+      { clock, webIdentity: true }
+    )
+    await expect(failure).rejects.toMatchObject({ reason: 'final', attempts: 2 })
+    expect(refreshes).toEqual([false, true])
+    expect(clock.sleeps).toEqual([])
+  })
+})
+
+describe('withRetries and web identity tokens', () => {
+  const policy = { maxAttempts: 1, budgetMs: 10_000, requestTimeoutMs: 2_000 }
+
+  it('refreshes a refused token once even on the last attempt', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    const result = await withRetries(
+      async ({ refreshToken }) => {
+        calls += 1
+        if (!refreshToken) throw stsError('InvalidIdentityToken', 400)
+        return 'ok'
+      },
+      policy,
+      { clock, webIdentity: true }
+    )
+    expect(result).toBe('ok')
+    expect(calls).toBe(2)
+  })
+
+  it('does not refresh past the budget', async () => {
+    const clock = fakeClock()
+    const failure = withRetries(
+      async () => {
+        clock.time += 10_000
+        throw stsError('ExpiredTokenException', 400)
+      },
+      policy,
+      { clock, webIdentity: true }
+    )
+    await expect(failure).rejects.toMatchObject({ reason: 'budget', attempts: 1 })
+  })
+})

@@ -1,0 +1,956 @@
+import { statSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { describe, expect, it } from '@jest/globals'
+import { loadIamCatalogue, loadManagedPolicyStatements } from '../../../src/policy/data.js'
+import {
+  compileActionList,
+  parseIamCatalogue,
+  parseManagedPolicyStatements,
+  parsedServices
+} from '../../../src/policy/catalogue.js'
+import {
+  renderExplanationMarkdown,
+  renderExplanationText,
+  summariseActions
+} from '../../../src/policy/explain.js'
+import { checkGrammar } from '../../../src/policy/grammar.js'
+import {
+  checkSessionPolicy,
+  parseForbidActions,
+  PolicyCheckError,
+  type PolicyData,
+  type SessionPolicyReport
+} from '../../../src/policy/guard.js'
+import { errorOf } from '../../support/inputs.js'
+
+const catalogue = loadIamCatalogue()
+const managed = loadManagedPolicyStatements()
+const data: PolicyData = { catalogue: () => catalogue, managedStatements: () => managed }
+
+const INLINE = 'inline-session-policy'
+const AWS = (name: string) => `arn:aws:iam::aws:policy/${name}`
+const CUSTOMER = 'arn:aws:iam::111122223333:policy/team/deploy'
+
+function policy(...statements: unknown[]) {
+  return { Version: '2012-10-17', Statement: statements }
+}
+
+function allow(action: unknown, resource: unknown = '*', extra: object = {}) {
+  return { Effect: 'Allow', Action: action, Resource: resource, ...extra }
+}
+
+function deny(action: unknown, resource: unknown = '*', extra: object = {}) {
+  return { Effect: 'Deny', Action: action, Resource: resource, ...extra }
+}
+
+interface Case {
+  name: string
+  document?: unknown
+  managedArns?: string[]
+  partition?: string
+  forbid?: string[]
+  /** The error's input and a pattern its message must match; absent for a policy that passes. */
+  error?: { input?: string; message: RegExp }
+  /** A pattern some warning must match; `null` for "no warnings at all". */
+  warning?: RegExp | null
+  notChecked?: string[]
+}
+
+const cases: Case[] = [
+  // The document
+  {
+    name: 'a minimal valid policy passes without warnings',
+    document: policy(allow('s3:GetObject', 'arn:aws:s3:::my-bucket/*')),
+    warning: null
+  },
+  {
+    name: 'Statement may be a single object',
+    document: { Version: '2012-10-17', Statement: allow('s3:ListBucket', 'arn:aws:s3:::b') }
+  },
+  {
+    name: 'a missing Version is a warning',
+    document: { Statement: [allow('s3:GetObject')] },
+    warning: /no "Version".*2008-10-17/
+  },
+  {
+    name: 'an unknown Version is an error',
+    document: { Version: '2024-01-01', Statement: [allow('s3:GetObject')] },
+    error: { input: INLINE, message: /"Version": "2024-01-01".*"2012-10-17"/ }
+  },
+  {
+    name: 'policy variables under Version 2008-10-17 are a warning',
+    document: {
+      Version: '2008-10-17',
+      Statement: [allow('s3:GetObject', 'arn:aws:s3:::b/${aws:username}/*')]
+    },
+    warning: /2008-10-17.*not replaced/
+  },
+  {
+    name: 'a missing Statement is an error',
+    document: { Version: '2012-10-17' },
+    error: { message: /has no "Statement"/ }
+  },
+  {
+    name: 'an empty Statement list is an error',
+    document: policy(),
+    error: { message: /"Statement" is empty/ }
+  },
+  {
+    name: 'a Statement that is a string is an error',
+    document: { Version: '2012-10-17', Statement: 'Allow everything' },
+    error: { message: /neither an object nor an array/ }
+  },
+  {
+    name: 'an unknown top-level key is an error with a suggestion',
+    document: { Version: '2012-10-17', Statement: [allow('s3:GetObject')], Statment: [] },
+    error: { message: /unknown top-level key "Statment".*Did you mean "Statement"/ }
+  },
+  // Statement keys
+  {
+    name: 'an unknown statement key is an error with a suggestion',
+    document: policy({ Effect: 'Allow', Action: 's3:GetObject', Resources: '*' }),
+    error: { message: /statement 1 has an unknown key "Resources".*Did you mean "Resource"/s }
+  },
+  {
+    name: 'a key in the wrong case is an unknown key',
+    document: policy({ effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+    error: { message: /unknown key "effect".*"Effect"/s }
+  },
+  {
+    name: 'Principal is refused in a session policy',
+    document: policy(allow('s3:GetObject', '*', { Principal: { AWS: '*' } })),
+    error: { message: /"Principal", which a session policy may not have.*Remove "Principal"/ }
+  },
+  {
+    name: 'NotPrincipal is refused in a session policy',
+    document: policy(allow('s3:GetObject', '*', { NotPrincipal: { AWS: '*' } })),
+    error: { message: /"NotPrincipal", which a session policy may not have/ }
+  },
+  // Sid
+  {
+    name: 'a Sid with other than letters and digits is an error, with a cleaned-up fix',
+    document: policy(allow('s3:GetObject', '*', { Sid: 'read-bucket_1' })),
+    error: { message: /statement 1 \(Sid "read-bucket_1"\).*letters and digits.*"readbucket1"/ }
+  },
+  {
+    name: 'a duplicate Sid is an error naming both statements',
+    document: policy(
+      allow('s3:GetObject', '*', { Sid: 'Read' }),
+      allow('s3:ListBucket', '*', { Sid: 'Read' })
+    ),
+    error: { message: /statement 2 \(Sid "Read"\) has the same Sid as statement 1/ }
+  },
+  {
+    name: 'a Sid that is not a string is an error',
+    document: policy(allow('s3:GetObject', '*', { Sid: 7 })),
+    error: { message: /"Sid": 7, which is not a string/ }
+  },
+  // Effect, Action, Resource
+  {
+    name: 'Effect is case-sensitive',
+    document: policy({ Effect: 'allow', Action: 's3:GetObject', Resource: '*' }),
+    error: { message: /"Effect": "allow".*case-sensitive.*"Allow"/ }
+  },
+  {
+    name: 'a missing Effect is an error',
+    document: policy({ Action: 's3:GetObject', Resource: '*' }),
+    error: { message: /has no "Effect"/ }
+  },
+  {
+    name: 'Action and NotAction together are an error',
+    document: policy(allow('s3:GetObject', '*', { NotAction: 's3:PutObject' })),
+    error: { message: /both "Action" and "NotAction"/ }
+  },
+  {
+    name: 'neither Action nor NotAction is an error',
+    document: policy({ Effect: 'Allow', Resource: '*' }),
+    error: { message: /neither "Action" nor "NotAction"/ }
+  },
+  {
+    name: 'a missing Resource is an error',
+    document: policy({ Effect: 'Allow', Action: 's3:GetObject' }),
+    error: { message: /neither "Resource" nor "NotResource"/ }
+  },
+  {
+    name: 'Resource and NotResource together are an error',
+    document: policy(allow('s3:GetObject', '*', { NotResource: 'arn:aws:s3:::b' })),
+    error: { message: /both "Resource" and "NotResource"/ }
+  },
+  {
+    name: 'an empty Action list is an error',
+    document: policy(allow([])),
+    error: { message: /empty "Action" list/ }
+  },
+  {
+    name: 'an Action that is not a string is an error',
+    document: policy(allow(['s3:GetObject', 42])),
+    error: { message: /must be a string or an array of strings/ }
+  },
+  {
+    name: 'a dot instead of a colon in an action gets the corrected name',
+    document: policy(allow('s3.GetObject')),
+    error: { message: /not of the form service:Action.*"s3:GetObject"/ }
+  },
+  {
+    name: 'an ARN in Action is sent to Resource',
+    document: policy(allow('arn:aws:s3:::my-bucket')),
+    error: { message: /it belongs in "Resource"/ }
+  },
+  // Condition
+  {
+    name: 'IfExists operators are accepted',
+    document: policy(
+      allow('ec2:RunInstances', '*', {
+        Condition: { StringEqualsIfExists: { 'aws:RequestedRegion': 'eu-west-1' } }
+      })
+    )
+  },
+  {
+    name: 'ForAllValues: and ForAnyValue: prefixes are accepted, with arrays of values',
+    document: policy(
+      allow('dynamodb:GetItem', '*', {
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:Attributes': ['id', 'name*'] },
+          'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['team'] },
+          NumericLessThan: { 's3:max-keys': 10 },
+          Bool: { 'aws:SecureTransport': true },
+          Null: { 'aws:ResourceTag/team': 'false' }
+        }
+      })
+    )
+  },
+  {
+    name: 'an unknown condition operator gets a suggestion',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { StringEqual: { 'aws:RequestedRegion': 'x' } } })
+    ),
+    error: { message: /unknown condition operator "StringEqual".*"StringEquals"/ }
+  },
+  {
+    name: 'a misspelt set prefix gets a suggestion',
+    document: policy(
+      allow('s3:GetObject', '*', {
+        Condition: { 'ForAllValue:StringLike': { 'aws:TagKeys': 'x' } }
+      })
+    ),
+    error: { message: /"ForAllValues:StringLike"/ }
+  },
+  {
+    name: 'NullIfExists is refused',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { NullIfExists: { 'aws:TagKeys': 'true' } } })
+    ),
+    error: { message: /"NullIfExists".*Write "Null"/ }
+  },
+  {
+    name: 'a condition value that is an object is an error',
+    document: policy(
+      allow('s3:GetObject', '*', {
+        Condition: { StringEquals: { 'aws:RequestedRegion': { region: 'x' } } }
+      })
+    ),
+    error: { message: /value of "aws:RequestedRegion".*string, number or boolean/ }
+  },
+  {
+    name: 'an empty array of condition values is an error',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': [] } } })
+    ),
+    error: { message: /non-empty array/ }
+  },
+  {
+    name: 'Bool takes only true or false',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { Bool: { 'aws:SecureTransport': 'yes' } } })
+    ),
+    error: { message: /"yes" for "aws:SecureTransport".*only true or false/ }
+  },
+  {
+    name: 'a condition key without a service prefix is an error',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { StringEquals: { RequestedRegion: 'x' } } })
+    ),
+    error: { message: /condition key "RequestedRegion".*not of the form service:key/ }
+  },
+  // Action names against the catalogue
+  {
+    name: 'a misspelt action gets the real name (ec2:DescribeRegion)',
+    document: policy(allow(['ec2:DescribeInstances', 'ec2:DescribeRegion'])),
+    error: {
+      input: INLINE,
+      message:
+        /"ec2:DescribeRegion" in "Action", which is not an IAM action.*Did you mean "ec2:DescribeRegions"/
+    }
+  },
+  {
+    name: 'a misspelt service prefix gets the corrected action',
+    document: policy(allow('ec3:DescribeRegions')),
+    error: { message: /"ec3" is not an IAM service prefix.*"ec2:DescribeRegions"/ }
+  },
+  {
+    name: 'an action under the wrong service is pointed to the right one',
+    document: policy(allow('s3:DescribeInstances')),
+    error: { message: /"ec2:DescribeInstances"/ }
+  },
+  {
+    name: 'a wildcard that matches nothing is an error with a corrected wildcard',
+    document: policy(allow('ec2:Descibe*')),
+    error: { message: /"ec2:Descibe\*".*matches no IAM action.*"ec2:Describe\*"/ }
+  },
+  {
+    name: 'wildcards and case are matched as IAM does',
+    document: policy(allow(['S3:getobject', 's3:Get*Tagging', 'ec2:Describe?egions', '*:List*']))
+  },
+  {
+    name: 'a typo in NotAction is an error too',
+    document: policy({ Effect: 'Allow', NotAction: 'iam:PasRole', Resource: '*' }),
+    error: { message: /"iam:PasRole".*"iam:PassRole"/ }
+  },
+  // Resources
+  {
+    name: 'a resource that is not an ARN is an error',
+    document: policy(allow('s3:GetObject', 'my-bucket/*')),
+    error: { message: /"my-bucket\/\*" in "Resource", which is not an ARN/ }
+  },
+  {
+    name: 'a resource ARN in another partition is an error with the fixed ARN',
+    document: policy(allow('s3:GetObject', 'arn:aws-cn:s3:::my-bucket/*')),
+    error: {
+      message: /partition "aws-cn", but the region is in "aws".*"arn:aws:s3:::my-bucket\/\*"/
+    }
+  },
+  {
+    name: 'a resource ARN of the region partition passes (aws-cn)',
+    partition: 'aws-cn',
+    document: policy(allow('s3:GetObject', 'arn:aws-cn:s3:::my-bucket/*'))
+  },
+  {
+    name: 'a resource ARN with a region of another partition is an error',
+    document: policy(allow('ec2:StartInstances', 'arn:aws:ec2:cn-north-1:111122223333:instance/*')),
+    error: { message: /region cn-north-1 is in partition "aws-cn"/ }
+  },
+  {
+    name: 'policy variables and wildcards in ARNs are accepted',
+    document: policy(
+      allow('s3:GetObject', [
+        'arn:aws:s3:::b/${aws:username}/*',
+        'arn:*:s3:::b2/*',
+        'arn:aws:iam::${aws:PrincipalAccount}:role/x',
+        'arn:aws:ec2:*:*:instance/*'
+      ])
+    )
+  },
+  {
+    name: 'an account that is not 12 digits is an error',
+    document: policy(allow('ec2:StartInstances', 'arn:aws:ec2:eu-west-1:12345:instance/*')),
+    error: { message: /account "12345" is not a 12-digit account ID/ }
+  },
+  // Warnings
+  {
+    name: 'Allow * on * without a condition narrows nothing',
+    document: policy(allow('*')),
+    warning: /narrows nothing/
+  },
+  {
+    name: 'Allow * on * with a condition does narrow',
+    document: policy(
+      allow('*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } })
+    ),
+    warning: null
+  },
+  {
+    name: 'NotAction with Allow is a warning',
+    document: policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    warning: /"Allow" with "NotAction".*every action of every service except/
+  },
+  // Sizes
+  {
+    name: 'a policy over 2048 characters after minifying is an error',
+    document: policy(
+      allow(Array.from({ length: 200 }, (_, i) => (i % 2 ? 's3:GetObject' : 's3:PutObject')))
+    ),
+    error: { input: INLINE, message: /characters after minifying; STS accepts at most 2048/ }
+  },
+  {
+    name: 'characters beyond Latin-1 are an error',
+    document: policy(allow('s3:GetObject', 'arn:aws:s3:::bucket/✓')),
+    error: { message: /U\+2713/ }
+  },
+  {
+    name: 'inline plus managed ARNs over 2048 characters is a warning',
+    document: policy(allow(Array.from({ length: 100 }, () => 's3:GetObject'))),
+    managedArns: Array.from({ length: 10 }, (_, i) => `${CUSTOMER}${'x'.repeat(40)}${i}`),
+    warning: /together exceed 2048/
+  },
+  // forbid-actions
+  {
+    name: 'forbid iam:* passes a policy that allows only s3',
+    document: policy(allow('s3:*')),
+    forbid: ['iam:*']
+  },
+  {
+    name: 'forbid iam:* fails a policy that allows iam:Get*, naming the statement and actions',
+    document: policy(allow('s3:GetObject'), allow('iam:Get*', '*', { Sid: 'Inspect' })),
+    forbid: ['iam:*'],
+    error: {
+      input: 'forbid-actions',
+      message:
+        /inline-session-policy statement 2 \(Sid "Inspect"\) allows iam:Get\w+, .* and \d+ more \(forbidden by iam:\*\)/
+    }
+  },
+  {
+    name: 'forbid *:Delete* catches s3:* (wildcards on both sides)',
+    document: policy(allow('s3:*')),
+    forbid: ['*:Delete*'],
+    error: { message: /allows s3:DeleteAccess\w+, .* and \d+ more \(forbidden by \*:Delete\*\)/ }
+  },
+  {
+    name: 'forbid s3:Delete* catches s3:*Object',
+    document: policy(allow('s3:*Object')),
+    forbid: ['s3:Delete*'],
+    error: { message: /s3:DeleteObject\b/ }
+  },
+  {
+    name: 'an exact forbidden action not matched by any wildcard passes',
+    document: policy(allow(['sts:GetCallerIdentity', 'sts:Get*'])),
+    forbid: ['sts:AssumeRole']
+  },
+  {
+    name: 'an unconditional Deny on Resource * removes the forbidden actions',
+    document: policy(allow('*'), deny('iam:*')),
+    forbid: ['iam:*', 'sts:AssumeRole*'],
+    error: { message: /allows sts:AssumeRole, .*forbidden by sts:AssumeRole\*/ }
+  },
+  {
+    name: 'a Deny with a Condition does not count as removing the action',
+    document: policy(
+      allow('iam:*'),
+      deny('iam:*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } })
+    ),
+    forbid: ['iam:PassRole'],
+    error: { message: /statement 1 allows iam:PassRole/ }
+  },
+  {
+    name: 'a Deny on specific resources does not count as removing the action',
+    document: policy(allow('iam:*'), deny('iam:PassRole', 'arn:aws:iam::111122223333:role/x')),
+    forbid: ['iam:PassRole'],
+    error: { message: /statement 1 allows iam:PassRole/ }
+  },
+  {
+    name: 'a Deny with NotResource does not count as removing the action',
+    document: policy(allow('iam:*'), {
+      Effect: 'Deny',
+      Action: 'iam:PassRole',
+      NotResource: 'arn:aws:iam::111122223333:role/x'
+    }),
+    forbid: ['iam:PassRole'],
+    error: { message: /allows iam:PassRole/ }
+  },
+  {
+    name: 'an Allow with a Condition still may allow',
+    document: policy(
+      allow('iam:PassRole', 'arn:aws:iam::111122223333:role/x', {
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }
+      })
+    ),
+    forbid: ['iam:PassRole'],
+    error: { message: /allows iam:PassRole/ }
+  },
+  {
+    name: 'Allow NotAction iam:* does not allow iam:PassRole',
+    document: policy({ Effect: 'Allow', NotAction: ['iam:*', 'sts:*'], Resource: '*' }),
+    forbid: ['iam:PassRole', 'sts:AssumeRole']
+  },
+  {
+    name: 'Allow NotAction iam:* allows s3:DeleteBucket',
+    document: policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    forbid: ['s3:DeleteBucket'],
+    error: { message: /statement 1 allows s3:DeleteBucket/ }
+  },
+  {
+    name: 'Deny NotAction s3:* removes everything outside s3',
+    document: policy(allow('*'), { Effect: 'Deny', NotAction: 's3:*', Resource: '*' }),
+    forbid: ['iam:*', '*:Delete*'],
+    error: { message: /allows s3:Delete/ }
+  },
+  {
+    name: 'ReadOnlyAccess with forbid-actions s3:PutObject passes',
+    managedArns: [AWS('ReadOnlyAccess')],
+    forbid: ['s3:PutObject']
+  },
+  {
+    name: 'ReadOnlyAccess with forbid-actions s3:GetObject fails, naming the managed policy',
+    managedArns: [AWS('ReadOnlyAccess')],
+    forbid: ['s3:GetObject'],
+    error: {
+      input: 'forbid-actions',
+      message:
+        /managed-session-policies arn:aws:iam::aws:policy\/ReadOnlyAccess statement \d+ allows s3:GetObject/
+    }
+  },
+  {
+    name: 'a policy under a path is found (job-function/ViewOnlyAccess)',
+    managedArns: [AWS('job-function/ViewOnlyAccess')],
+    forbid: ['s3:GetObject', 'iam:*Delete*']
+  },
+  {
+    name: 'an inline unconditional Deny removes what a managed policy allows',
+    document: policy(deny(['iam:*', 'organizations:*'])),
+    managedArns: [AWS('AdministratorAccess')],
+    forbid: ['iam:*', 'organizations:Leave*']
+  },
+  {
+    name: 'AdministratorAccess fails forbid-actions',
+    managedArns: [AWS('AdministratorAccess')],
+    forbid: ['sts:AssumeRole'],
+    error: { message: /AdministratorAccess statement 1 allows sts:AssumeRole/ }
+  },
+  {
+    name: 'a customer managed ARN is reported as not checked',
+    document: policy(allow('s3:GetObject')),
+    managedArns: [CUSTOMER],
+    forbid: ['iam:*'],
+    warning: /customer managed policy.*not checked/,
+    notChecked: [CUSTOMER]
+  },
+  {
+    name: 'forbid-actions without any session policy is an error',
+    forbid: ['iam:*'],
+    error: { input: 'forbid-actions', message: /no session policy/ }
+  },
+  {
+    name: 'a managed ARN in another partition is an error',
+    managedArns: ['arn:aws-cn:iam::aws:policy/ReadOnlyAccess'],
+    error: { input: 'managed-session-policies', message: /partition 'aws-cn'/ }
+  }
+]
+
+function run(c: Case): SessionPolicyReport {
+  return checkSessionPolicy(
+    {
+      inline: c.document === undefined ? undefined : { document: c.document, input: INLINE },
+      managedArns: c.managedArns ?? [],
+      partition: c.partition ?? 'aws',
+      forbidActions: c.forbid ?? []
+    },
+    data
+  )
+}
+
+describe('checkSessionPolicy', () => {
+  it('has a table of at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40)
+  })
+
+  it.each(cases.map(c => [c.name, c] as const))('%s', (_name, c) => {
+    if (c.error !== undefined) {
+      const error = errorOf(() => run(c))
+      if (c.error.input !== undefined) expect(error.input).toBe(c.error.input)
+      expect(error.message).toMatch(c.error.message)
+      return
+    }
+    const report = run(c)
+    if (c.warning === null) expect(report.warnings).toEqual([])
+    else if (c.warning !== undefined) {
+      expect(report.warnings.some(w => c.warning!.test(w))).toBe(true)
+    }
+    expect(report.notChecked).toEqual(c.notChecked ?? [])
+  })
+
+  it('lists every problem of a policy, each with its statement and fix', () => {
+    const error = errorOf(() =>
+      run({
+        name: '',
+        document: policy(allow('ec2:DescribeRegion', '*', { Sid: 'A' }), {
+          Effect: 'Permit',
+          Action: ['s3:GetObjekt', 's3:GetObject'],
+          Resource: ['arn:aws-us-gov:s3:::b'],
+          Principal: '*'
+        })
+      })
+    )
+    expect(error).toBeInstanceOf(PolicyCheckError)
+    const problems = (error as PolicyCheckError).problems
+    // Names and ARNs are checked also in a statement with grammar problems, so one run shows all.
+    expect(problems.map(p => p.statementIndex)).toEqual([0, 1, 1, 1, 1])
+    expect(problems[0].sid).toBe('A')
+    expect(problems.map(p => p.message).join('\n')).toMatch(/"s3:GetObjekt".*\n.*"aws-us-gov"/)
+    expect(problems.every(p => p.fix.length > 0)).toBe(true)
+    expect(error.message).toMatch(
+      /^inline-session-policy: has 5 problems:\n- statement 1 \(Sid "A"\)/
+    )
+  })
+
+  it('names at least one action of each forbidden pattern', () => {
+    const error = errorOf(() =>
+      run({
+        name: '',
+        document: policy(allow('s3:*')),
+        forbid: ['s3:Delete*', 's3:GetObject']
+      })
+    )
+    expect(error.message).toMatch(
+      /allows (s3:Delete\w+, ){4}s3:GetObject and \d+ more \(forbidden by s3:Delete\*, s3:GetObject\)/
+    )
+  })
+
+  it('names the input the policy came from', () => {
+    const error = errorOf(() =>
+      checkSessionPolicy(
+        {
+          inline: { document: policy(allow('s3:GetObjekt')), input: 'inline-session-policy-file' },
+          managedArns: [],
+          partition: 'aws',
+          forbidActions: []
+        },
+        data
+      )
+    )
+    expect(error.input).toBe('inline-session-policy-file')
+  })
+
+  it('reads no data file when there is nothing to check', () => {
+    const refuse: PolicyData = {
+      catalogue: () => {
+        throw new Error('catalogue loaded')
+      },
+      managedStatements: () => {
+        throw new Error('managed statements loaded')
+      }
+    }
+    const check = { partition: 'aws', forbidActions: [] }
+    expect(checkSessionPolicy({ ...check, managedArns: [] }, refuse)).toEqual({
+      warnings: [],
+      notChecked: [],
+      explanation: []
+    })
+    expect(
+      checkSessionPolicy({ ...check, managedArns: [AWS('ReadOnlyAccess')] }, refuse).warnings
+    ).toEqual([])
+  })
+
+  it('reads the managed statements only when forbid-actions meets an AWS managed policy', () => {
+    let loaded = 0
+    const counting: PolicyData = {
+      catalogue: () => catalogue,
+      managedStatements: () => {
+        loaded++
+        return managed
+      }
+    }
+    const base = { partition: 'aws', managedArns: [AWS('ReadOnlyAccess')] }
+    checkSessionPolicy({ ...base, forbidActions: [] }, counting)
+    checkSessionPolicy({ ...base, managedArns: [CUSTOMER], forbidActions: ['iam:*'] }, counting)
+    expect(loaded).toBe(0)
+    checkSessionPolicy({ ...base, forbidActions: ['s3:PutObject'] }, counting)
+    expect(loaded).toBe(1)
+  })
+
+  it('reports an AWS managed policy it does not know as not checked', () => {
+    const arn = AWS('SomethingNewerThanThisRelease')
+    const report = checkSessionPolicy(
+      { managedArns: [arn], partition: 'aws', forbidActions: ['iam:*'] },
+      data
+    )
+    expect(report.notChecked).toEqual([arn])
+    expect(report.warnings[0]).toMatch(/not among the AWS managed policies/)
+  })
+})
+
+describe('checkGrammar', () => {
+  it('is pure and returns the normalised statements', () => {
+    const result = checkGrammar(
+      policy(
+        allow('s3:GetObject', 'arn:aws:s3:::b/*', {
+          Sid: 'Read',
+          Condition: { Bool: { 'aws:SecureTransport': 'true' } }
+        })
+      )
+    )
+    expect(result.problems).toEqual([])
+    expect(result.statements).toEqual([
+      {
+        index: 0,
+        sid: 'Read',
+        effect: 'Allow',
+        notAction: false,
+        actions: ['s3:GetObject'],
+        notResource: false,
+        resources: ['arn:aws:s3:::b/*'],
+        conditions: [{ operator: 'Bool', key: 'aws:SecureTransport', values: ['true'] }]
+      }
+    ])
+  })
+
+  it('refuses a document that is not an object', () => {
+    expect(checkGrammar([]).problems[0].message).toMatch(/not a JSON object/)
+  })
+})
+
+describe('parseForbidActions', () => {
+  const load = () => catalogue
+
+  it('splits lines and commas, drops blanks and duplicates', () => {
+    expect(
+      parseForbidActions('iam:*, sts:AssumeRole\n\ns3:Delete*\n*:Delete*\niam:*', load)
+    ).toEqual(['iam:*', 'sts:AssumeRole', 's3:Delete*', '*:Delete*'])
+  })
+
+  it('does not load the catalogue for an empty input', () => {
+    expect(
+      parseForbidActions(' \n', () => {
+        throw new Error('loaded')
+      })
+    ).toEqual([])
+  })
+
+  it('refuses an entry that is not service:pattern', () => {
+    const error = errorOf(() => parseForbidActions('iam', load))
+    expect(error.input).toBe('forbid-actions')
+    expect(error.message).toMatch(/'iam' is not an action pattern/)
+  })
+
+  it('refuses an unknown service prefix with suggestions', () => {
+    expect(errorOf(() => parseForbidActions('iamm:*', load)).message).toMatch(
+      /'iamm' is not an IAM service prefix.*Did you mean 'iam:\*'/
+    )
+  })
+
+  it('refuses a pattern that matches no action, since it would forbid nothing', () => {
+    expect(errorOf(() => parseForbidActions('sts:AssumeRol', load)).message).toMatch(
+      /matches no IAM action.*'sts:AssumeRole'/
+    )
+  })
+})
+
+describe('the IAM action catalogue', () => {
+  it('knows actions whatever their case, and their documented casing', () => {
+    expect(catalogue.has('ec2:DescribeRegions')).toBe(true)
+    expect(catalogue.has('EC2:describeregions')).toBe(true)
+    expect(catalogue.has('ec2:DescribeRegion')).toBe(false)
+    expect(catalogue.canonical('S3:getobject')).toBe('s3:GetObject')
+    expect(catalogue.hasService('s3')).toBe(true)
+    expect(catalogue.services.length).toBeGreaterThan(300)
+    expect(catalogue.size).toBeGreaterThan(15000)
+    expect(catalogue.origin).toMatch(/^@cloud-copilot\/iam-data \d/)
+  })
+
+  it('expands * and ? as IAM does', () => {
+    expect(catalogue.expand('*')).toHaveLength(catalogue.size)
+    expect(catalogue.expand('s3:GetObject')).toEqual(['s3:GetObject'])
+    expect(catalogue.expand('sts:AssumeRole*')).toEqual(
+      expect.arrayContaining([
+        'sts:AssumeRole',
+        'sts:AssumeRoleWithSAML',
+        'sts:AssumeRoleWithWebIdentity'
+      ])
+    )
+    expect(catalogue.expand('ec2:DescribeRegion?')).toEqual(['ec2:DescribeRegions'])
+    const deletes = catalogue.expand('*:Delete*')
+    expect(new Set(deletes.map(a => a.split(':')[0])).size).toBeGreaterThan(100)
+    expect(deletes.every(a => /:delete/i.test(a))).toBe(true)
+    expect(deletes).toContain('apigateway:DELETE')
+    expect(catalogue.expand('nosuchservice:*')).toEqual([])
+  })
+
+  it('suggests the closest real names', () => {
+    expect(catalogue.suggest('ec2:DescribeRegion')[0]).toBe('ec2:DescribeRegions')
+    expect(catalogue.suggest('s3:GetObjekt')[0]).toBe('s3:GetObject')
+    expect(catalogue.suggestServices('dynamodbb')).toContain('dynamodb')
+  })
+
+  it('parses its own format', () => {
+    const small = parseIamCatalogue('# test 1\nsvc:Get,List\nother:Get\n')
+    expect(small.origin).toBe('test 1')
+    expect(small.expand('*:Get')).toEqual(['other:Get', 'svc:Get'])
+    expect(small.actionsOf('svc')).toEqual(['svc:Get', 'svc:List'])
+  })
+
+  it('keeps the parsing rules of its format', () => {
+    const text = '# old\nsvc:B,A\n\n# new \nbad line\n:Get\nsvc:Get,,List,\nempty:\nOther:Get\n'
+    const small = parseIamCatalogue(text)
+    expect(small.origin).toBe('new')
+    expect(small.services).toEqual(['Other', 'empty', 'svc'])
+    expect(small.actionsOf('svc')).toEqual(['svc:Get', 'svc:List'])
+    expect(small.actionsOf('empty')).toEqual([])
+    expect(small.hasService('other')).toBe(false)
+    expect(small.size).toBe(3)
+    expect(parseIamCatalogue('svc:Get').origin).toBe('the built-in IAM action catalogue')
+  })
+})
+
+describe('the IAM action catalogue splits only the services a lookup needs', () => {
+  it('splits s3 alone to check s3:GetObject', () => {
+    const fresh = loadIamCatalogue()
+    expect(fresh.services.length).toBeGreaterThan(300)
+    expect(fresh.hasService('ec2')).toBe(true)
+    expect(fresh.suggestServices('dynamodbb')).toContain('dynamodb')
+    expect(parsedServices(fresh)).toEqual([])
+    expect(fresh.has('S3:getobject')).toBe(true)
+    expect(fresh.canonical('s3:putobject')).toBe('s3:PutObject')
+    expect(parsedServices(fresh)).toEqual(['s3'])
+    expect(fresh.expand('ec2:Describe*').length).toBeGreaterThan(100)
+    expect(fresh.actionsOf('sts')).toContain('sts:AssumeRole')
+    expect(fresh.expand('nosuchservice:Get*')).toEqual([])
+    expect(parsedServices(fresh)).toEqual(['ec2', 's3', 'sts'])
+    expect(fresh.origin).toMatch(/^@cloud-copilot\/iam-data \d/)
+    expect(parsedServices(fresh)).toEqual(['ec2', 's3', 'sts'])
+  })
+
+  it('splits every service for what needs them all', () => {
+    const fresh = parseIamCatalogue('# t\nb:Get,Delete\na:DeleteX\nc:Put\n')
+    expect(fresh.has('a:DeleteX')).toBe(true)
+    expect(parsedServices(fresh)).toEqual(['a'])
+    expect(fresh.expand('*:Delete*')).toEqual(['a:DeleteX', 'b:Delete'])
+    expect(parsedServices(fresh)).toEqual(['a', 'b', 'c'])
+    // The same name in several services is suggested in the file's order.
+    expect(parseIamCatalogue('b:Get\na:Get\nz:List\n').suggest('z:Get')).toEqual(['b:Get', 'a:Get'])
+  })
+})
+
+describe('action lists', () => {
+  it('matches action lists with exact names and wildcards', () => {
+    const matches = compileActionList(['s3:GetObject', 'ec2:Describe*', '*:List*'])
+    expect(matches('S3:GETOBJECT')).toBe(true)
+    expect(matches('ec2:DescribeRegions')).toBe(true)
+    expect(matches('iam:ListRoles')).toBe(true)
+    expect(matches('ec2:RunInstances')).toBe(false)
+  })
+})
+
+describe('the managed policy statements', () => {
+  it('keeps effect, NotAction and whether a statement is unconditional on Resource *', () => {
+    const file = parseManagedPolicyStatements(
+      JSON.stringify({
+        source: 'test',
+        flags: { deny: 1, notAction: 2, everyResourceUnconditionally: 4 },
+        policies: {
+          'job-function/X': [
+            [4, 's3:Get*'],
+            [3, 'iam:*']
+          ]
+        }
+      })
+    )
+    expect(file.statementsOf('job-function/x')).toEqual([
+      { index: 0, effect: 'Allow', notAction: false, patterns: ['s3:Get*'], unconditional: true },
+      { index: 1, effect: 'Deny', notAction: true, patterns: ['iam:*'], unconditional: false }
+    ])
+    expect(file.statementsOf('X')).toBeUndefined()
+  })
+
+  it('holds the AWS managed policies', () => {
+    expect(managed.size).toBeGreaterThan(1000)
+    expect(managed.statementsOf('AdministratorAccess')).toEqual([
+      { index: 0, effect: 'Allow', notAction: false, patterns: ['*'], unconditional: true }
+    ])
+  })
+})
+
+describe('explain', () => {
+  const report = run({
+    name: '',
+    document: policy(
+      allow(['s3:Get*Object', 's3:ListBucket'], ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], {
+        Sid: 'Read',
+        Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-west-2'] } }
+      }),
+      allow(['ec2:Describe*', 'logs:*']),
+      { Effect: 'Deny', NotAction: 's3:*', Resource: '*' }
+    )
+  })
+
+  it('expands the actions of each statement, counted per service', () => {
+    const [read, describe, notAction] = report.explanation
+    expect(read.label).toBe('statement 1 (Sid "Read")')
+    expect(read.actions.byService).toEqual([
+      expect.objectContaining({
+        service: 's3',
+        actions: expect.arrayContaining(['s3:GetObject', 's3:ListBucket'])
+      })
+    ])
+    expect(read.conditions).toEqual([
+      { operator: 'StringEquals', key: 'aws:RequestedRegion', values: ['eu-west-1', 'eu-west-2'] }
+    ])
+    expect(describe.actions.byService.map(s => s.service)).toEqual(['ec2', 'logs'])
+    expect(describe.actions.byService[1].all).toBe(true)
+    expect(notAction.effect).toBe('Deny')
+    expect(notAction.actions.count).toBe(catalogue.size - catalogue.actionsOf('s3').length)
+  })
+
+  it('summarises long lists per service', () => {
+    expect(summariseActions(report.explanation[0])).toMatch(/^\d actions: s3:Get/)
+    expect(summariseActions(report.explanation[1])).toMatch(
+      /^\d+ actions in 2 services: ec2 \(\d+\), logs \(all \d+\)$/
+    )
+    expect(summariseActions(report.explanation[2])).toMatch(
+      /in \d+ services: .*, and \d+ more services/
+    )
+  })
+
+  it('renders text for the debug log and a markdown table for the job summary', () => {
+    const text = renderExplanationText(report.explanation)
+    expect(text).toContain('statement 1 (Sid "Read"): Allow')
+    expect(text).toContain('StringEquals aws:RequestedRegion in ["eu-west-1", "eu-west-2"]')
+    expect(text).toContain('every action except: s3:*')
+    const markdown = renderExplanationMarkdown(report.explanation).split('\n')
+    expect(markdown[0]).toBe('| Statement | Effect | Actions | Resources | Conditions |')
+    expect(markdown).toHaveLength(2 + 3)
+    expect(markdown[2]).toMatch(/^\| 1 Read \| Allow \| `s3:Get\*Object`/)
+  })
+})
+
+describe('data files and timings', () => {
+  const KB = 1024
+  const file = (name: string) => new URL(`../../../src/policy/data/${name}`, import.meta.url)
+
+  it('stay within the 400 KB budget, and load and check quickly', () => {
+    const catalogueBytes = statSync(file('iam-actions.txt.gz')).size
+    const statementsBytes = statSync(file('aws-managed-policy-statements.json.gz')).size
+    expect(catalogueBytes).toBeLessThanOrEqual(400 * KB)
+    expect(statementsBytes).toBeLessThanOrEqual(400 * KB)
+
+    const time = <T>(fn: () => T): [T, number] => {
+      const start = performance.now()
+      const result = fn()
+      return [result, performance.now() - start]
+    }
+    const [freshCatalogue, catalogueMs] = time(loadIamCatalogue)
+    const [freshManaged, managedMs] = time(loadManagedPolicyStatements)
+    const typical = policy(
+      allow(
+        ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+        ['arn:aws:s3:::artifacts', 'arn:aws:s3:::artifacts/*'],
+        { Sid: 'Artifacts' }
+      ),
+      allow([
+        'ecr:GetAuthorizationToken',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:*Upload*',
+        'ecr:PutImage'
+      ]),
+      allow('cloudformation:Describe*', '*', {
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }
+      })
+    )
+    const [, checkMs] = time(() =>
+      checkSessionPolicy(
+        {
+          inline: { document: typical, input: INLINE },
+          managedArns: [AWS('ReadOnlyAccess')],
+          partition: 'aws',
+          forbidActions: ['iam:Create*', 'iam:Put*', 'sts:AssumeRole', '*:Delete*']
+        },
+        { catalogue: () => freshCatalogue, managedStatements: () => freshManaged }
+      )
+    )
+    console.log(
+      [
+        `iam-actions.txt.gz: ${(catalogueBytes / KB).toFixed(1)} KB, load+parse ${catalogueMs.toFixed(1)} ms`,
+        `aws-managed-policy-statements.json.gz: ${(statementsBytes / KB).toFixed(1)} KB, load+parse ${managedMs.toFixed(1)} ms`,
+        `full check of a typical policy + ReadOnlyAccess with 4 forbid patterns: ${checkMs.toFixed(1)} ms`
+      ].join('\n')
+    )
+    expect(catalogueMs + managedMs + checkMs).toBeLessThan(5000)
+  })
+})

@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals'
+import { INPUT_NAMES } from '../../../src/settings/settings.js'
+import { checkUndeclaredInputs, intendedInput } from '../../../src/settings/undeclared-inputs.js'
+
+const variable = (name: string): string => `INPUT_${name.toUpperCase()}`
+
+describe('checkUndeclaredInputs', () => {
+  it.each([
+    ['forbid-action', 'forbid-actions'],
+    ['forbid_actions', 'forbid-actions'],
+    ['allowed-account-id', 'allowed-account-ids'],
+    ['allowed_account_ids', 'allowed-account-ids'],
+    ['require-session-polcy', 'require-session-policy'],
+    ['verify-credential', 'verify-credentials'],
+    ['mask-aws-acount-id', 'mask-aws-account-id'],
+    ['inline-session-polcy', 'inline-session-policy'],
+    ['managed-session-polices', 'managed-session-policies'],
+    ['role_to_assume', 'role-to-assume']
+  ])('%s is an error that names %s', (written, meant) => {
+    const { error } = checkUndeclaredInputs(['PATH', variable(written)])
+    expect(error?.input).toBe(written)
+    expect(error?.message).toContain(`Did you mean '${meant}'?`)
+  })
+
+  it('treats any undeclared input about a policy as an error', () => {
+    expect(checkUndeclaredInputs(['INPUT_POLICY']).error?.message).toContain('no session policy')
+  })
+
+  it('warns about an undeclared input that is close to nothing, naming the inputs', () => {
+    const result = checkUndeclaredInputs(['INPUT_GITHUB-TOKEN'])
+    expect(result.error).toBeUndefined()
+    expect(result.warnings).toHaveLength(1)
+    expect(result.warnings[0]).toContain("'github-token' is not an input")
+    for (const name of INPUT_NAMES) expect(result.warnings[0]).toContain(name)
+  })
+
+  it('accepts every declared input and ignores other variables', () => {
+    expect(checkUndeclaredInputs([...INPUT_NAMES.map(variable), 'HOME', 'GITHUB_ENV'])).toEqual({
+      warnings: []
+    })
+  })
+
+  it('names every misspelt input in one error', () => {
+    const { error } = checkUndeclaredInputs(['INPUT_FORBID-ACTION', 'INPUT_VERIFY-CREDENTIAL'])
+    expect(error?.message).toContain(
+      "Did you mean 'forbid-actions'? Did you mean 'verify-credentials'?"
+    )
+  })
+
+  it('suggests only within a sensible distance', () => {
+    expect(intendedInput('mode')).toBe('mode')
+    expect(intendedInput('node')).toBe('mode')
+    expect(intendedInput('foo')).toBeUndefined()
+    expect(intendedInput('token')).toBeUndefined()
+  })
+})

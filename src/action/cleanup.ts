@@ -1,0 +1,33 @@
+import * as core from '@actions/core'
+import { removeProfile } from '../aws/profiles.js'
+import { exportedVariablesToClean, writtenProfileToRemove } from './state.js'
+
+/**
+ * The post step: blanks the variables the main step exported and removes the profile it wrote,
+ * as recorded in its state (never a guessed list). A problem here is a warning: the job's own result must not depend on it.
+ */
+export async function runCleanup(): Promise<void> {
+  try {
+    const names = exportedVariablesToClean()
+    for (const name of names) core.exportVariable(name, '')
+    if (names.length > 0) core.info(`Cleared ${names.join(', ')}.`)
+  } catch (error) {
+    core.warning(`Could not clear the exported AWS credentials: ${(error as Error).message}`)
+  }
+  try {
+    const written = writtenProfileToRemove()
+    if (written !== undefined) {
+      if (removeProfile(written.profile, written, written.keyDigest)) {
+        core.info(
+          `Removed profile '${written.profile}' from ${written.credentials} and ${written.config}.`
+        )
+      } else {
+        core.info(
+          `Left profile '${written.profile}' in ${written.credentials}: it no longer holds the credentials this step wrote (another job or step has replaced it).`
+        )
+      }
+    }
+  } catch (error) {
+    core.warning(`Could not remove the AWS profile this step wrote: ${(error as Error).message}`)
+  }
+}

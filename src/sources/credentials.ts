@@ -1,0 +1,54 @@
+import { ActionError } from '../shared/errors.js'
+import { fromNetwork } from '../shared/log-text.js'
+import type { StaticKeys } from '../settings/settings.js'
+import { OIDC_PERMISSIONS_YAML } from './choose.js'
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+export type CredentialChain = () => Promise<AwsCredentials>
+
+/**
+ * The credentials that call AssumeRole: the key inputs when given, else whatever the SDK's default
+ * chain finds (environment variables, a shared profile, a web identity token file, container or
+ * instance metadata). The chain is imported only when needed, so a run with keys never pays for it.
+ */
+export async function loadSourceCredentials(
+  keys: StaticKeys | undefined,
+  chain: CredentialChain = defaultCredentialChain
+): Promise<AwsCredentials> {
+  if (keys !== undefined) return keys
+  try {
+    return await chain()
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new ActionError(
+        `The AWS SDK's default credential chain (a profile's credential_process or SSO, container or instance metadata) did not answer in time: ${describe(error)}. ` +
+          'Raise retry-max-seconds, or give the credentials another way (keys, OIDC).',
+        'Source credentials timed out'
+      )
+    }
+    throw new ActionError(
+      'No source credentials to assume the role with: no keys are given, the job cannot request a GitHub ' +
+        'OIDC token, and the environment holds no AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ' +
+        `AWS_PROFILE, container or instance metadata: ${describe(error)}).\n` +
+        `To use GitHub OIDC (recommended), give the job this permission:\n${OIDC_PERMISSIONS_YAML}\n` +
+        'Or set aws-access-key-id and aws-secret-access-key from repository secrets.',
+      'No source credentials'
+    )
+  }
+}
+
+export async function defaultCredentialChain(): Promise<AwsCredentials> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
+  return defaultProvider()()
+}
+
+function describe(error: unknown): string {
+  // The chain's errors may quote a metadata or SSO answer.
+  return fromNetwork(error instanceof Error ? error.message.split('\n')[0] : String(error))
+}

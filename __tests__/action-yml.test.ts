@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { INPUT_NAMES } from '../src/settings/settings.js'
+import { INPUT_NAMES } from '../src/settings/input-names.js'
 import { ROOT, actionYml } from './e2e/harness.js'
 
 /** Rows of the first markdown table under a `## heading`: first cell → the other cells. */
@@ -24,7 +25,16 @@ function tableUnder(markdown: string, heading: string): Map<string, string[]> {
 
 describe('action.yml', () => {
   it('declares exactly the inputs the action reads', () => {
-    expect(Object.keys(actionYml.inputs).sort()).toEqual([...INPUT_NAMES].sort())
+    expect(Object.keys(actionYml.inputs)).toEqual([...INPUT_NAMES])
+  })
+
+  it('is what src/settings/input-names.ts was generated from (npm run input-names)', () => {
+    const check = spawnSync(process.execPath, ['scripts/input-names.mjs', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8'
+    })
+    expect(check.stderr).toBe('')
+    expect(check.status).toBe(0)
   })
 
   it('runs on node24 with a post step', () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { policyDataLoaders } from '../src/policy/data.js'
 import { buildSessionPolicy } from '../src/policy/session-policy.js'
-import { INPUT_NAMES, parseSettings, type RawInputs } from '../src/settings/settings.js'
+import { INPUT_NAMES } from '../src/settings/input-names.js'
+import type { RawInputs } from '../src/settings/input-rules.js'
+import { parseSettings } from '../src/settings/parse.js'
 import { ROOT } from './e2e/harness.js'
 
 /** Values a workflow would have at run time for the expressions the README's examples use. */
@@ -61,8 +63,12 @@ describe('README examples', () => {
       const raw = Object.fromEntries(
         INPUT_NAMES.map(name => [name, (inputs[name] ?? '').trim()])
       ) as RawInputs
-      const settings = parseSettings(raw, { GITHUB_WORKSPACE: '/workspace' }, () => POLICY_FILE)
-      expect(() => buildSessionPolicy(settings, policyDataLoaders)).not.toThrow()
+      const settings = parseSettings(raw, {
+        env: {},
+        workspace: '/workspace',
+        readFile: () => POLICY_FILE
+      })
+      expect(() => buildSessionPolicy(settings.policy, policyDataLoaders)).not.toThrow()
     }
   )
 })

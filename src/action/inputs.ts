@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { INPUT_NAMES, SECRET_INPUTS, type RawInputs } from '../settings/settings.js'
+import { INPUT_NAMES } from '../settings/input-names.js'
+import { SECRET_INPUTS, type RawInputs } from '../settings/input-rules.js'
 import { checkUndeclaredInputs } from '../settings/undeclared-inputs.js'
 
 /**

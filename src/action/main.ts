@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
-import { accountOf } from '../aws/arn.js'
-import { assumeRoleWithSessionPolicy, scopeCredentialsInEnvironment } from '../flows/assume.js'
+import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
+import type { FlowDependencies } from '../flows/dependencies.js'
+import { scopeCredentialsInEnvironment } from '../flows/scope.js'
 import { policyDataLoaders } from '../policy/data.js'
 import { readBoundedTextFile } from '../shared/bounded-file.js'
 import { ActionError, InputError } from '../shared/errors.js'
@@ -19,7 +20,8 @@ import {
 } from '../policy/session-policy.js'
 import { checkProfileWritable, profileFiles } from '../aws/profiles.js'
 import { checkProxyApplies, proxyAgents } from '../aws/proxy.js'
-import { parseSettings, type Settings } from '../settings/settings.js'
+import { parseSettings } from '../settings/parse.js'
+import type { StsSettings } from '../settings/settings.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
@@ -30,12 +32,10 @@ const readTokenFile = (path: string): string =>
 const MAX_POLICY_FILE_BYTES = 1024 * 1024
 
 /** The policy file may come from a pull request: only a regular file, bounded, links kept inside. */
-const readPolicyFile = (path: string): string =>
+const readPolicyFile = (path: string, workspace: string): string =>
   readBoundedTextFile(path, {
     maxBytes: MAX_POLICY_FILE_BYTES,
-    roots: [process.env.GITHUB_WORKSPACE || process.cwd(), process.env.RUNNER_TEMP].filter(
-      (root): root is string => Boolean(root)
-    )
+    roots: [workspace, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root))
   }).text
 
 /** Above this, the next tag or statement may not fit: say so while it still works. */
@@ -48,14 +48,17 @@ const UTILIZATION_WARNING_PERCENT = 90
  */
 export async function run(): Promise<void> {
   try {
-    const settings = parseSettings(readInputs(), process.env, readPolicyFile)
-    maskProxyPassword(settings.httpProxy)
-    checkProxyApplies(settings, process.env)
-    if (settings.maskAccountId && settings.role && 'arn' in settings.role) {
-      core.setSecret(accountOf(settings.role.arn))
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+    const settings = parseSettings(readInputs(), {
+      env: process.env,
+      workspace,
+      readFile: path => readPolicyFile(path, workspace)
+    })
+    if (settings.mode !== 'check') {
+      maskProxyPassword(settings.httpProxy)
+      checkProxyApplies(settings, process.env)
     }
-
-    const policy = buildSessionPolicy(settings, policyDataLoaders)
+    const policy = buildSessionPolicy(settings.policy, policyDataLoaders)
     for (const warning of policy.warnings) core.warning(warning)
     core.info(describePolicy(policy))
     if (policy.explanation.length > 0) core.debug(renderExplanationText(policy.explanation))
@@ -76,13 +79,14 @@ export async function run(): Promise<void> {
       )
     }
     warnAboutDestination(settings)
-    const forgotten = settings.unsetCurrentCredentials ? forgetInheritedCredentials() : []
+    const forgotten =
+      settings.mode === 'assume' && settings.unsetCurrentCredentials
+        ? forgetInheritedCredentials()
+        : []
     if (forgotten.length > 0) {
       core.info(`Unset ${forgotten.join(', ')} inherited from earlier steps.`)
     }
-    const flow =
-      settings.mode === 'scope' ? scopeCredentialsInEnvironment : assumeRoleWithSessionPolicy
-    const { session, source } = await flow(settings, policy, {
+    const deps = {
       env: process.env,
       mask: core.setSecret,
       info: core.info,
@@ -91,8 +95,11 @@ export async function run(): Promise<void> {
       requestIdToken: audience => core.getIDToken(audience),
       readFile: readTokenFile,
       proxyAgents: options => proxyAgents(options, process.env)
-    })
-    if (settings.maskAccountId) core.setSecret(session.account)
+    } satisfies FlowDependencies
+    const { session, source } =
+      settings.mode === 'scope'
+        ? await scopeCredentialsInEnvironment(settings, policy, deps)
+        : await assumeRoleWithSessionPolicy(settings, policy, deps)
 
     exportSession(session, {
       region: settings.region,
@@ -146,8 +153,7 @@ function maskProxyPassword(proxy: string | undefined): void {
 }
 
 /** Settings that work but rarely do what was meant: said before any request. */
-function warnAboutDestination(settings: Settings): void {
-  if (settings.mode === 'check') return
+function warnAboutDestination(settings: StsSettings): void {
   if (!settings.exportEnv && settings.awsProfile === undefined && !settings.outputCredentials) {
     core.warning(
       'export-env is false and neither aws-profile nor output-credentials is set: the new credentials will not reach any later step.'
@@ -156,7 +162,7 @@ function warnAboutDestination(settings: Settings): void {
   if (
     settings.awsProfile !== undefined &&
     !settings.exportEnv &&
-    !settings.unsetCurrentCredentials &&
+    !(settings.mode === 'assume' && settings.unsetCurrentCredentials) &&
     process.env.AWS_ACCESS_KEY_ID
   ) {
     core.warning(

@@ -3,7 +3,6 @@ import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
 import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import { InputError } from '../shared/errors.js'
-import type { Settings } from '../settings/settings.js'
 
 const DNS_SUFFIX: Record<string, string> = {
   aws: 'amazonaws.com',
@@ -21,8 +20,17 @@ const DNS_SUFFIX: Record<string, string> = {
  * AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, else the regional (or FIPS) endpoint. Only its host
  * matters here: it decides whether HTTPS_PROXY / NO_PROXY apply.
  */
+/** Where STS is, as the inputs say. */
+export interface StsEndpointSettings {
+  region: string
+  partition: string
+  stsEndpoint?: string
+  useFipsEndpoint: boolean
+  httpProxy?: string
+}
+
 export function stsEndpointUrl(
-  settings: Pick<Settings, 'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint'>,
+  settings: StsEndpointSettings,
   env: Record<string, string | undefined>
 ): string {
   if (settings.stsEndpoint) return settings.stsEndpoint
@@ -40,10 +48,7 @@ export function stsEndpointUrl(
  * the OIDC token request, so proxy support adds no bytes.
  */
 export function proxyAgents(
-  settings: Pick<
-    Settings,
-    'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint' | 'httpProxy'
-  >,
+  settings: StsEndpointSettings,
   env: Record<string, string | undefined>
 ): { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent } | undefined {
   const url = new URL(stsEndpointUrl(settings, env))
@@ -65,16 +70,14 @@ export function proxyAgents(
 
 /**
  * The http-proxy input is an explicit request: a proxy client that would then go direct
- * (a loopback endpoint, a host NO_PROXY lists) must not do so silently. Checked before any request.
+ * (a loopback endpoint, a host NO_PROXY lists) must not do so silently. Checked before any
+ * request, in the modes that make one.
  */
 export function checkProxyApplies(
-  settings: Pick<
-    Settings,
-    'stsEndpoint' | 'region' | 'partition' | 'useFipsEndpoint' | 'httpProxy' | 'mode'
-  >,
+  settings: StsEndpointSettings,
   env: Record<string, string | undefined>
 ): void {
-  if (settings.httpProxy === undefined || settings.mode === 'check') return
+  if (settings.httpProxy === undefined) return
   const url = new URL(stsEndpointUrl(settings, env))
   if (!checkBypass(url)) return
   const loopback = /^(localhost|127\.|\[::1\]|\[0:0:0:0:0:0:0:1\])/i.test(url.host)

@@ -14,12 +14,23 @@ import {
 import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import { accountOf } from './arn.js'
-import type { AwsCredentials } from '../sources/credentials.js'
 import { ActionError } from '../shared/errors.js'
 import { RetriesExhausted, withRetries, type RetryPolicy } from './retry.js'
-import type { SessionTag } from '../settings/session-tags.js'
 import { fromNetwork } from '../shared/log-text.js'
 import { explainStsError, type StsCallContext } from './sts-errors.js'
+
+/** Credentials that sign a request: keys from the inputs, a source's, or a session's. */
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+export interface SessionTag {
+  key: string
+  value: string
+}
 
 export interface StsClientOptions {
   region: string

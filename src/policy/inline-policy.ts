@@ -4,11 +4,19 @@ import { JsonReadError, readPolicyJson } from './json-reader.js'
 /** STS's limit on the inline session policy, counted after minifying. */
 export const MAX_INLINE_POLICY_CHARS = 2048
 
+export interface MinifiedPolicy {
+  /** As sent to STS. */
+  text: string
+  /** The same policy, parsed, for the checks that follow. */
+  document: object
+}
+
 /**
- * Parses and minifies an inline session policy. Whitespace counts against the 2048-character
+ * Parses and minifies an inline session policy, and applies STS's size and character rules to
+ * the result (the only place they are applied). Whitespace counts against the 2048-character
  * limit, so a pretty-printed policy that would be refused as sent usually fits once minified.
  */
-export function minifyInlinePolicy(text: string, input: string, file?: string): string {
+export function minifyInlinePolicy(text: string, input: string, file?: string): MinifiedPolicy {
   let document: unknown
   try {
     document = readPolicyJson(text)
@@ -43,7 +51,7 @@ export function minifyInlinePolicy(text: string, input: string, file?: string): 
       'Merge statements, use wildcards such as "s3:Get*", or move part of it into managed-session-policies.'
     )
   }
-  return minified
+  return { text: minified, document }
 }
 
 const EXAMPLE_FIX =

@@ -1,10 +1,34 @@
 import { InputError } from '../shared/errors.js'
-import type { Settings } from '../settings/settings.js'
 import type { IamCatalogue, ManagedPolicyStatements } from './catalogue.js'
-import type { StatementExplanation } from './explain.js'
-import { checkSessionPolicy, parseForbidActions } from './guard.js'
-import { minifyInlinePolicy } from './inline-policy.js'
+import { explainStatements, type StatementExplanation } from './explain.js'
+import { checkForbiddenActions, parseForbidActions } from './forbid-actions.js'
+import { checkGrammar, type PolicyStatement } from './grammar.js'
+import { MAX_INLINE_POLICY_CHARS, minifyInlinePolicy } from './inline-policy.js'
 import { type ManagedPolicyIndex, resolveManagedPolicies } from './managed-policies.js'
+import { checkNames } from './names.js'
+import { PolicyCheckError } from './problems.js'
+
+export type InlinePolicyInput = 'inline-session-policy' | 'inline-session-policy-file'
+
+/** The inline session policy as written, and which input it came from. */
+export interface InlinePolicySource {
+  text: string
+  input: InlinePolicyInput
+  /** For the file input: its path relative to the workspace, for messages and annotations. */
+  file?: string
+}
+
+/** The session-policy inputs, as settings hold them. */
+export interface PolicyInputs {
+  inline?: InlinePolicySource
+  /** managed-session-policies entries: short names or ARNs. */
+  managed: string[]
+  /** forbid-actions as written. */
+  forbidActions: string
+  requireSessionPolicy: boolean
+  /** The region's partition; resource and policy ARNs must be in it. */
+  partition: string
+}
 
 /** What narrows the session, as sent, and what the checks found out about it. */
 export interface SessionPolicy {
@@ -18,7 +42,7 @@ export interface SessionPolicy {
   forbidActions: string[]
 }
 
-/** The data files; each is read only when a check needs it. */
+/** The data files; each is read only when a check needs it (see data.ts). */
 export interface PolicyDataLoaders {
   managedPolicyIndex: () => ManagedPolicyIndex
   catalogue: () => IamCatalogue
@@ -26,30 +50,24 @@ export interface PolicyDataLoaders {
 }
 
 /**
- * Resolves, minifies and checks the session policies before any request: names and ARNs,
- * size and characters, IAM grammar, that every action exists, and forbid-actions. A run without
- * a session policy (and without forbid-actions) reads none of the data files.
+ * The one policy pipeline, run before any request; each step runs once, on what the one before
+ * returned: read and minify the inline policy (size, characters) → resolve the managed policy
+ * names and ARNs → IAM grammar → actions and resource ARNs against the catalogue and partition
+ * → forbid-actions → explain. A run without a session policy (and without forbid-actions)
+ * reads none of the data files.
  */
-export function buildSessionPolicy(
-  settings: Pick<
-    Settings,
-    'inlinePolicy' | 'managedPolicies' | 'partition' | 'forbidActions' | 'requireSessionPolicy'
-  >,
-  data: PolicyDataLoaders
-): SessionPolicy {
-  const inline = settings.inlinePolicy
-    ? minifyInlinePolicy(
-        settings.inlinePolicy.text,
-        settings.inlinePolicy.input,
-        settings.inlinePolicy.file
-      )
-    : undefined
+export function buildSessionPolicy(inputs: PolicyInputs, data: PolicyDataLoaders): SessionPolicy {
+  const source = inputs.inline
+  const inline = source && {
+    input: source.input,
+    ...minifyInlinePolicy(source.text, source.input, source.file)
+  }
   const { arns, warnings } = resolveManagedPolicies(
-    settings.managedPolicies,
-    settings.partition,
+    inputs.managed,
+    inputs.partition,
     data.managedPolicyIndex
   )
-  if (settings.requireSessionPolicy && inline === undefined && arns.length === 0) {
+  if (inputs.requireSessionPolicy && inline === undefined && arns.length === 0) {
     throw new InputError(
       'require-session-policy',
       'is true, but no session policy is given, so the session would get all of the role’s permissions.',
@@ -58,30 +76,73 @@ export function buildSessionPolicy(
   }
   let catalogue: IamCatalogue | undefined
   const getCatalogue = (): IamCatalogue => (catalogue ??= data.catalogue())
-  const forbidActions = parseForbidActions(settings.forbidActions, getCatalogue)
-  if (inline === undefined && arns.length === 0 && forbidActions.length === 0) {
-    return { managedArns: [], warnings, notChecked: [], explanation: [], forbidActions }
+  const forbidActions = parseForbidActions(inputs.forbidActions, getCatalogue)
+
+  let statements: PolicyStatement[] = []
+  if (inline !== undefined) {
+    statements = checkStatements(
+      inline.document,
+      inline.input,
+      inputs.partition,
+      getCatalogue,
+      warnings
+    )
+    const arnChars = arns.reduce((sum, arn) => sum + arn.length, 0)
+    if (arns.length > 0 && inline.text.length + arnChars > MAX_INLINE_POLICY_CHARS) {
+      warnings.push(
+        `${inline.input}: the inline policy (${inline.text.length} characters) and the managed policy ARNs (${arnChars}) together exceed ${MAX_INLINE_POLICY_CHARS} characters, which the IAM documentation gives as the limit for session policies' plaintext. If STS answers PackedPolicyTooLarge, shorten the inline policy or drop a managed policy.`
+      )
+    }
   }
-  const report = checkSessionPolicy(
-    {
-      inline:
-        inline === undefined
-          ? undefined
-          : { document: JSON.parse(inline), input: settings.inlinePolicy!.input },
-      managedArns: arns,
-      partition: settings.partition,
-      forbidActions
-    },
-    { catalogue: getCatalogue, managedStatements: data.managedStatements }
-  )
+  let notChecked: string[] = []
+  if (forbidActions.length > 0) {
+    const report = checkForbiddenActions(
+      {
+        inline: inline && { input: inline.input, statements },
+        managedArns: arns,
+        forbidActions
+      },
+      getCatalogue(),
+      data.managedStatements
+    )
+    warnings.push(...report.warnings)
+    notChecked = report.notChecked
+  }
   return {
-    inline,
+    inline: inline?.text,
     managedArns: arns,
-    warnings: [...warnings, ...report.warnings],
-    notChecked: report.notChecked,
-    explanation: report.explanation,
+    warnings,
+    notChecked,
+    explanation: inline ? explainStatements(statements, getCatalogue()) : [],
     forbidActions
   }
+}
+
+/**
+ * The grammar, then the names in every well-formed element (also of statements with grammar
+ * problems), so one failed run lists every problem of the policy. Returns the statements and
+ * adds the grammar's warnings, each prefixed with the input.
+ */
+function checkStatements(
+  document: object,
+  input: InlinePolicyInput,
+  partition: string,
+  catalogue: () => IamCatalogue,
+  warnings: string[]
+): PolicyStatement[] {
+  const grammar = checkGrammar(document)
+  const problems = [...grammar.problems, ...checkNames(grammar.elements, partition, catalogue)]
+  if (problems.length > 0) {
+    // Stable: within a statement, grammar first, then names and ARNs.
+    problems.sort((a, b) => (a.statementIndex ?? -1) - (b.statementIndex ?? -1))
+    throw new PolicyCheckError(input, problems)
+  }
+  for (const warning of grammar.warnings) {
+    warnings.push(
+      `${input}: ${warning.statementIndex === undefined ? `the policy ${warning.message}` : warning.message}`
+    )
+  }
+  return grammar.statements
 }
 
 export function hasSessionPolicy(policy: SessionPolicy): boolean {

@@ -1,10 +1,6 @@
+import type { SessionTag } from '../aws/sts.js'
 import { InputError } from '../shared/errors.js'
 import { splitList } from './list-input.js'
-
-export interface SessionTag {
-  key: string
-  value: string
-}
 
 /** STS's rules for session tags (AssumeRole only; web identity takes its tags from the token). */
 export const MAX_SESSION_TAGS = 50

@@ -1,5 +1,5 @@
 import { InputError } from '../shared/errors.js'
-import { INPUT_NAMES } from './settings.js'
+import { INPUT_NAMES } from './input-names.js'
 import { editDistance } from '../shared/suggest.js'
 
 /**

@@ -1,14 +1,9 @@
+import type { AwsCredentials } from '../aws/sts.js'
 import { ActionError } from '../shared/errors.js'
+import { withDeadline } from '../aws/retry.js'
 import { fromNetwork } from '../shared/log-text.js'
 import type { StaticKeys } from '../settings/settings.js'
 import { OIDC_PERMISSIONS_YAML } from './choose.js'
-
-export interface AwsCredentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken?: string
-  expiration?: Date
-}
 
 export type CredentialChain = () => Promise<AwsCredentials>
 
@@ -41,6 +36,22 @@ export async function loadSourceCredentials(
       'No source credentials'
     )
   }
+}
+
+/**
+ * The SDK's default chain may call instance or container metadata, SSO, or STS itself: bound it
+ * by the step's retry budget like every other wait.
+ */
+export function boundedChain(
+  chain: CredentialChain | undefined,
+  budgetMs: number
+): CredentialChain {
+  return () =>
+    withDeadline(
+      chain ? chain() : defaultCredentialChain(),
+      budgetMs,
+      `no credentials within retry-max-seconds (${budgetMs / 1000} s)`
+    )
 }
 
 export async function defaultCredentialChain(): Promise<AwsCredentials> {

@@ -3,7 +3,7 @@ import * as core from '../../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { exportSession, setIdentityOutputs } = await import('../../../src/action/export.js')
-const { maskCredentials } = await import('../../../src/flows/assume.js')
+const { maskCredentials } = await import('../../../src/flows/session.js')
 const { exportedVariablesToClean } = await import('../../../src/action/state.js')
 const { runCleanup } = await import('../../../src/action/cleanup.js')
 

@@ -23,8 +23,7 @@ import {
   upsertSection,
   writeProfile
 } from '../../../src/aws/profiles.js'
-import { parseSettings } from '../../../src/settings/settings.js'
-import { rawInputs } from '../../support/inputs.js'
+import { assumeSettingsOf } from '../../support/inputs.js'
 
 const EXISTING = `# team profiles
 [default]
@@ -270,10 +269,7 @@ describe('the temporary file', () => {
 })
 
 describe('aws-profile names', () => {
-  const parse = (name: string) =>
-    parseSettings(rawInputs({ 'aws-profile': name }), {}, () => {
-      throw Object.assign(new Error('missing'), { code: 'ENOENT' })
-    })
+  const parse = (name: string) => assumeSettingsOf({ 'aws-profile': name })
 
   // __proto__ makes the SDK drop the whole file; constructor and friends put the keys on Object.
   it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])(

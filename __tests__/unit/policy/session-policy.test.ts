@@ -28,7 +28,7 @@ describe('minifyInlinePolicy', () => {
     }
     const pretty = JSON.stringify(doc, null, 8)
     expect(pretty.length).toBeGreaterThan(2048)
-    const minified = minifyInlinePolicy(pretty, INPUT)
+    const minified = minifyInlinePolicy(pretty, INPUT).text
     expect(minified).toBe(JSON.stringify(doc))
     expect(minified.length).toBeLessThanOrEqual(2048)
   })
@@ -60,7 +60,7 @@ describe('minifyInlinePolicy', () => {
   })
 
   it('accepts Latin-1 characters', () => {
-    expect(minifyInlinePolicy('{"Statement":[{"Sid":"é"}]}', INPUT)).toBe(
+    expect(minifyInlinePolicy('{"Statement":[{"Sid":"é"}]}', INPUT).text).toBe(
       '{"Statement":[{"Sid":"é"}]}'
     )
   })
@@ -232,11 +232,11 @@ describe('splitList and buildSessionPolicy', () => {
     const policy = buildSessionPolicy(
       {
         partition: 'aws',
-        inlinePolicy: {
+        inline: {
           text: '{ "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}] }',
           input: 'inline-session-policy-file'
         },
-        managedPolicies: splitList('ReadOnlyAccess,\n'),
+        managed: splitList('ReadOnlyAccess,\n'),
         forbidActions: '',
         requireSessionPolicy: false
       },
@@ -257,8 +257,8 @@ describe('splitList and buildSessionPolicy', () => {
         buildSessionPolicy(
           {
             partition: 'aws',
-            inlinePolicy: { text: '{', input: 'inline-session-policy-file' },
-            managedPolicies: [],
+            inline: { text: '{', input: 'inline-session-policy-file' },
+            managed: [],
             forbidActions: '',
             requireSessionPolicy: false
           },

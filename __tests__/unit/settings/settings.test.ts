@@ -1,22 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  defaultSessionName,
-  parseSettings,
-  type RawInputs
-} from '../../../src/settings/settings.js'
-import { errorOf, rawInputs } from '../../support/inputs.js'
+import { defaultSessionName } from '../../../src/settings/fields.js'
+import { assumeSettingsOf, errorOf } from '../../support/inputs.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 
-const raw = rawInputs
-
-const noFile = (): string => {
-  throw Object.assign(new Error('missing'), { code: 'ENOENT' })
-}
-
-function parse(overrides: Partial<RawInputs> = {}, env: Record<string, string> = {}) {
-  return parseSettings(raw(overrides), env, noFile)
-}
+const parse = (overrides = {}, env: Record<string, string> = {}) =>
+  assumeSettingsOf(overrides, { env })
 
 describe('parseSettings', () => {
   it('applies the defaults', () => {
@@ -28,10 +17,10 @@ describe('parseSettings', () => {
       durationSeconds: 3600,
       verifyCredentials: false,
       cleanupCredentials: true,
-      managedPolicies: []
+      policy: { managed: [] }
     })
-    expect(settings.sourceKeys).toBeUndefined()
-    expect(settings.inlinePolicy).toBeUndefined()
+    expect(settings.source).toEqual({ kind: 'any' })
+    expect(settings.policy.inline).toBeUndefined()
   })
 
   it('falls back to AWS_REGION, then AWS_DEFAULT_REGION', () => {
@@ -132,9 +121,12 @@ describe('parseSettings', () => {
 
   it('takes static keys only as a pair', () => {
     expect(
-      parse({ 'aws-access-key-id': 'AKIAEXAMPLE000000000', 'aws-secret-access-key': 's' })
-        .sourceKeys
-    ).toEqual({ accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 's' })
+      parse({ 'aws-access-key-id': 'AKIAEXAMPLE000000000', 'aws-secret-access-key': 's' }).source
+    ).toEqual({
+      kind: 'keys',
+      keys: { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 's' },
+      forced: false
+    })
     expect(errorOf(() => parse({ 'aws-access-key-id': 'AKIAEXAMPLE000000000' })).input).toBe(
       'aws-secret-access-key'
     )
@@ -146,16 +138,18 @@ describe('parseSettings', () => {
 
   it('reads the policy file relative to the workspace', () => {
     const seen: string[] = []
-    const settings = parseSettings(
-      raw({ 'inline-session-policy-file': 'policies/preview.json' }),
-      { GITHUB_WORKSPACE: '/work/space' },
-      path => {
-        seen.push(path)
-        return '{"Statement":[]}'
+    const settings = assumeSettingsOf(
+      { 'inline-session-policy-file': 'policies/preview.json' },
+      {
+        workspace: '/work/space',
+        readFile: path => {
+          seen.push(path)
+          return '{"Statement":[]}'
+        }
       }
     )
     expect(seen).toEqual(['/work/space/policies/preview.json'])
-    expect(settings.inlinePolicy).toEqual({
+    expect(settings.policy.inline).toEqual({
       text: '{"Statement":[]}',
       input: 'inline-session-policy-file',
       file: 'policies/preview.json'
@@ -182,7 +176,7 @@ describe('parseSettings', () => {
       parse({
         'managed-session-policies':
           'ReadOnlyAccess, ViewOnlyAccess\n\n arn:aws:iam::aws:policy/X \n'
-      }).managedPolicies
+      }).policy.managed
     ).toEqual(['ReadOnlyAccess', 'ViewOnlyAccess', 'arn:aws:iam::aws:policy/X'])
   })
 

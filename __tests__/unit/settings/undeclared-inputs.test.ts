@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { INPUT_NAMES } from '../../../src/settings/settings.js'
+import { INPUT_NAMES } from '../../../src/settings/input-names.js'
 import { checkUndeclaredInputs, intendedInput } from '../../../src/settings/undeclared-inputs.js'
 
 const variable = (name: string): string => `INPUT_${name.toUpperCase()}`

@@ -5,9 +5,9 @@ import {
   mergeTags,
   parseSessionTags
 } from '../../../src/settings/session-tags.js'
-import { parseSettings, type RawInputs } from '../../../src/settings/settings.js'
+import type { RawInputs } from '../../../src/settings/input-rules.js'
 import { chooseSource } from '../../../src/sources/choose.js'
-import { errorOf, rawInputs } from '../../support/inputs.js'
+import { assumeSettingsOf, errorOf } from '../../support/inputs.js'
 
 const OIDC_ENV = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1/t?x=1',
@@ -15,32 +15,32 @@ const OIDC_ENV = {
 }
 const KEYS = { 'aws-access-key-id': 'AKIAEXAMPLE000000000', 'aws-secret-access-key': 's' }
 
-const raw = rawInputs
-const parse = (overrides: Partial<RawInputs> = {}, env: Record<string, string> = {}) =>
-  parseSettings(raw(overrides), env, () => '')
+const parse = (overrides: Partial<RawInputs> = {}, workspace = '/ws') =>
+  assumeSettingsOf(overrides, { workspace, readFile: () => '' })
+const sourceOf = (overrides: Partial<RawInputs> = {}) => parse(overrides).source
 
 describe('chooseSource', () => {
   it('prefers keys, then a token file, then OIDC, then the environment', () => {
-    expect(chooseSource(parse(KEYS), OIDC_ENV).kind).toBe('keys')
-    expect(chooseSource(parse({ 'web-identity-token-file': 't' }), OIDC_ENV).kind).toBe(
+    expect(chooseSource(sourceOf(KEYS), OIDC_ENV).kind).toBe('keys')
+    expect(chooseSource(sourceOf({ 'web-identity-token-file': 't' }), OIDC_ENV).kind).toBe(
       'web-identity-file'
     )
-    expect(chooseSource(parse(), OIDC_ENV)).toMatchObject({
+    expect(chooseSource(sourceOf(), OIDC_ENV)).toMatchObject({
       kind: 'oidc',
       reason: 'no keys are given and the job may request a GitHub OIDC token (id-token: write)'
     })
-    expect(chooseSource(parse(), {}).kind).toBe('environment')
+    expect(chooseSource(sourceOf(), {}).kind).toBe('environment')
   })
 
   it('uses the environment for role chaining even when OIDC is available', () => {
-    expect(chooseSource(parse({ 'role-chaining': 'true' }), OIDC_ENV).kind).toBe('environment')
+    expect(chooseSource(sourceOf({ 'role-chaining': 'true' }), OIDC_ENV).kind).toBe('environment')
   })
 
   it('follows force-source, and explains a forced OIDC the job cannot do', () => {
-    expect(chooseSource(parse({ 'force-source': 'environment' }), OIDC_ENV).kind).toBe(
+    expect(chooseSource(sourceOf({ 'force-source': 'environment' }), OIDC_ENV).kind).toBe(
       'environment'
     )
-    const error = errorOf(() => chooseSource(parse({ 'force-source': 'oidc' }), {}))
+    const error = errorOf(() => chooseSource(sourceOf({ 'force-source': 'oidc' }), {}))
     expect(error.message).toContain('id-token: write')
   })
 })
@@ -68,8 +68,12 @@ describe('source settings', () => {
   })
 
   it('resolves the token file in the workspace and defaults the audience', () => {
-    const settings = parse({ 'web-identity-token-file': 'var/token' }, { GITHUB_WORKSPACE: '/ws' })
-    expect(settings.webIdentityTokenFile).toBe('/ws/var/token')
+    const settings = parse({ 'web-identity-token-file': 'var/token' }, '/ws')
+    expect(settings.source).toEqual({
+      kind: 'web-identity-file',
+      path: '/ws/var/token',
+      forced: false
+    })
     expect(settings.audience).toBe('sts.amazonaws.com')
   })
 

@@ -1,0 +1,30 @@
+// Writes src/settings/input-names.ts from action.yml, the one place inputs are declared, so the
+// list the code reads from, the misspelt-input detection and action.yml cannot drift apart.
+// `node scripts/input-names.mjs --check` only compares, and fails when the file is stale (a test
+// runs it).
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parse } from 'yaml'
+
+const actionYml = new URL('../action.yml', import.meta.url)
+const out = new URL('../src/settings/input-names.ts', import.meta.url)
+
+const names = Object.keys(parse(readFileSync(actionYml, 'utf8')).inputs ?? {})
+const text = `// Generated from action.yml by \`npm run input-names\`: edit action.yml, then run it.
+// A test fails when this file and action.yml differ.
+
+/** Every input declared in action.yml, in its order. */
+export const INPUT_NAMES = [
+${names.map(name => `  '${name}'`).join(',\n')}
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+`
+
+if (process.argv.includes('--check')) {
+  if (readFileSync(out, 'utf8') !== text) {
+    console.error('src/settings/input-names.ts is stale: run npm run input-names.')
+    process.exit(1)
+  }
+} else {
+  writeFileSync(out, text)
+}

@@ -1,0 +1,55 @@
+import { stsEndpointUrl, type StsEndpointSettings } from '../aws/proxy.js'
+import type { RetryPolicy } from '../aws/retry.js'
+import {
+  createStsClient,
+  type AssumedSession,
+  type AwsCredentials,
+  type Sts,
+  type StsClientOptions
+} from '../aws/sts.js'
+import type { SourceChoice } from '../sources/choose.js'
+import type { CredentialChain } from '../sources/credentials.js'
+
+export const USER_AGENT = 'scoped-role/0.1.0'
+
+/** What a flow needs from its front (the runner's today; a terminal's works the same way). */
+export interface FlowDependencies {
+  env: Record<string, string | undefined>
+  /** Registers a secret so no later line shows it; called before anything else sees the value. */
+  mask: (secret: string) => void
+  info: (line: string) => void
+  warn: (line: string) => void
+  debug: (line: string) => void
+  /** A GitHub OIDC ID token for the audience. */
+  requestIdToken: (audience: string) => Promise<string>
+  /** Reads a web identity token file, bounded. */
+  readFile: (path: string) => string
+  credentialChain?: CredentialChain
+  /** HTTP agents that go through a proxy, when one applies to the STS endpoint. */
+  proxyAgents?: (settings: StsEndpointSettings) => StsClientOptions['agents']
+}
+
+export interface FlowResult {
+  session: AssumedSession
+  source: SourceChoice
+}
+
+/** A client for these settings: endpoint, FIPS, proxy, retry policy; signed when credentials are given. */
+export function connect(
+  settings: StsEndpointSettings & { retry: RetryPolicy },
+  deps: FlowDependencies,
+  credentials?: AwsCredentials
+): Sts {
+  return createStsClient({
+    region: settings.region,
+    endpoint: settings.stsEndpoint,
+    useFipsEndpoint: settings.useFipsEndpoint,
+    credentials,
+    userAgent: USER_AGENT,
+    retry: settings.retry,
+    agents: deps.proxyAgents?.(settings),
+    log: deps.info,
+    mask: deps.mask,
+    endpointUrl: stsEndpointUrl(settings, deps.env)
+  })
+}

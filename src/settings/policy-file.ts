@@ -1,0 +1,52 @@
+import { isAbsolute, relative, resolve } from 'node:path'
+import type { InlinePolicySource } from '../policy/session-policy.js'
+import { FileRefused } from '../shared/bounded-file.js'
+import { InputError } from '../shared/errors.js'
+import type { RawInputs } from './input-rules.js'
+
+/**
+ * The inline session policy as written, from inline-session-policy or from the file
+ * inline-session-policy-file names (relative to `workspace`). `readFile` is the front's bounded
+ * reader; what it refuses is reported here with the input's name.
+ */
+export function parseInlinePolicySource(
+  raw: RawInputs,
+  workspace: string,
+  readFile: (path: string) => string
+): InlinePolicySource | undefined {
+  const text = raw['inline-session-policy']
+  const file = raw['inline-session-policy-file']
+  if (text !== '' && file !== '') {
+    throw new InputError(
+      'inline-session-policy-file',
+      'is set together with inline-session-policy; a session has one inline policy.',
+      'Keep one of the two (managed-session-policies can be combined with either).'
+    )
+  }
+  if (text !== '') return { text, input: 'inline-session-policy' }
+  if (file === '') return undefined
+  const path = isAbsolute(file) ? file : resolve(workspace, file)
+  const shown = relative(workspace, path)
+  const location = shown.startsWith('..') || isAbsolute(shown) ? path : shown
+  try {
+    return { text: readFile(path), input: 'inline-session-policy-file', file: location }
+  } catch (error) {
+    if (error instanceof FileRefused && !error.reason.startsWith('ENOENT')) {
+      throw new InputError(
+        'inline-session-policy-file',
+        `cannot use '${file}' (${path}): it ${error.reason}.`,
+        'Point it at a regular JSON file in the repository (a session policy is at most 2048 characters once minified).',
+        { file: location }
+      )
+    }
+    const reason =
+      error instanceof FileRefused
+        ? error.reason
+        : ((error as NodeJS.ErrnoException).code ?? String(error))
+    throw new InputError(
+      'inline-session-policy-file',
+      `cannot read '${file}' (looked at ${path}: ${reason}).`,
+      'Give a path relative to the workspace, and check out the repository (actions/checkout) before this step.'
+    )
+  }
+}

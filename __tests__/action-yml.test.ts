@@ -63,9 +63,12 @@ describe('README', () => {
   })
 
   it('tells a newcomer the commands .ci/run uses', () => {
-    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8')
+    const run = readFileSync(join(ROOT, '.ci/run'), 'utf8')
+    const ci = readFileSync(join(ROOT, 'scripts/ci.sh'), 'utf8')
     expect(readme).toContain('npm ci && npm test')
-    expect(ci).toMatch(/^npm test$/m)
+    expect(run).toMatch(/^bash scripts\/ci\.sh$/m)
+    expect(ci).toMatch(/^step "install \(npm ci\)" npm ci\b/m)
+    expect(ci).toMatch(/^step "tests \(npm test\)" npm test$/m)
     expect(readme).toContain('npm run demo')
   })
 })

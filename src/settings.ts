@@ -770,7 +770,8 @@ function parseInlinePolicySource(
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const path = isAbsolute(file) ? file : resolve(workspace, file)
   try {
-    return { text: readFile(path), input: 'inline-session-policy-file' }
+    // A byte-order mark (as Windows editors and PowerShell write) is encoding, not JSON.
+    return { text: readFile(path).replace(/^\uFEFF/, ''), input: 'inline-session-policy-file' }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
     throw new InputError(

@@ -52,6 +52,11 @@ export async function runStep(options) {
 
   /** @type {Record<string, string>} */
   const env = { ...files }
+  // The runner starts the action with Node 24 (runs.using: node24). Run here on an older Node,
+  // the AWS SDK warns about its own future Node support on every step: noise, not the action's.
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+  }
   for (const [name, spec] of Object.entries(action.inputs)) {
     env[inputVariable(name)] = options.inputs?.[name] ?? spec.default ?? ''
   }

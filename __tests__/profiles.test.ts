@@ -261,6 +261,10 @@ describe('Windows and macOS', () => {
     expect(written.replace(/\r\n/g, '')).not.toContain('\n')
     expect(hasSection(written, 'plan')).toBe(true)
     expect(removeSection(written, 'apply')).toBe(CRLF)
+    // A byte-order mark before the first header (Notepad writes one) keeps that header a header.
+    const marked = `\uFEFF${CRLF.replace('# team profiles\r\n', '')}`
+    expect(hasSection(marked, 'default')).toBe(true)
+    expect(removeSection(upsertSection(marked, 'apply', { k: 'v' }), 'apply')).toBe(marked)
     expect(removeSection(CRLF, 'plan')).toBe(removeSection(EXISTING, 'plan').replace(/\n/g, '\r\n'))
   })
 

@@ -10,7 +10,10 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // The end-to-end tests run dist/: rebuild it first when the sources changed since the last build.
+  globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
   setupFiles: ['<rootDir>/__tests__/support/test-environment.mjs'],
+  testSequencer: '<rootDir>/__tests__/support/sequencer.mjs',
   testTimeout: 30000,
   verbose: false
 }

@@ -3,25 +3,8 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { INPUT_NAMES } from '../src/settings/input-names.js'
+import { renderReference, withReference } from '../scripts/docs.mjs'
 import { ROOT, actionYml } from './e2e/harness.js'
-
-/** Rows of the first markdown table under a `## heading`: first cell → the other cells. */
-function tableUnder(markdown: string, heading: string): Map<string, string[]> {
-  const section = markdown.split(/^## /m).find(s => s.startsWith(`${heading}\n`))
-  if (section === undefined) throw new Error(`README has no "## ${heading}" section`)
-  const rows = new Map<string, string[]>()
-  for (const line of section.split('\n')) {
-    if (!line.startsWith('|') || /^\|\s*-/.test(line)) continue
-    const cells = line
-      .slice(1, -1)
-      .split(' | ')
-      .map(cell => cell.trim())
-    const name = cells[0].replace(/`/g, '')
-    if (name === 'input' || name === 'output' || name === 'variable') continue
-    rows.set(name, cells.slice(1))
-  }
-  return rows
-}
 
 describe('action.yml', () => {
   it('declares exactly the inputs the action reads', () => {
@@ -59,25 +42,26 @@ describe('action.yml', () => {
 describe('README', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 
-  it('lists every input with its action.yml default', () => {
-    const rows = tableUnder(readme, 'Inputs')
-    expect([...rows.keys()].sort()).toEqual(Object.keys(actionYml.inputs).sort())
-    for (const [name, spec] of Object.entries(actionYml.inputs)) {
-      const documented = rows.get(name)![0].replace(/`/g, '')
-      expect({ name, default: documented }).toEqual({ name, default: spec.default ?? '' })
+  it('holds the inputs and outputs reference npm run docs generates from action.yml', async () => {
+    expect(withReference(readme, await renderReference(actionYml, ROOT))).toBe(readme)
+    for (const name of [...Object.keys(actionYml.inputs), ...Object.keys(actionYml.outputs)]) {
+      expect(readme).toContain(`- \`${name}\``)
     }
   })
 
-  it('lists every output', () => {
-    expect([...tableUnder(readme, 'Outputs').keys()].sort()).toEqual(
-      Object.keys(actionYml.outputs).sort()
-    )
+  it('starts with what the action does and a complete workflow', () => {
+    const firstScreen = readme.split('\n').slice(0, 40).join('\n')
+    expect(firstScreen).toContain('session policy')
+    expect(firstScreen).toMatch(/```yaml\nname: [\s\S]*uses: scoped-role\/scoped-role@v0[\s\S]*```/)
   })
 
   it('tells a newcomer the commands .ci/run uses', () => {
-    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8')
+    const run = readFileSync(join(ROOT, '.ci/run'), 'utf8')
+    const ci = readFileSync(join(ROOT, 'scripts/ci.sh'), 'utf8')
     expect(readme).toContain('npm ci && npm test')
-    expect(ci).toMatch(/^npm test$/m)
+    expect(run).toMatch(/^bash scripts\/ci\.sh$/m)
+    expect(ci).toMatch(/^step "install \(npm ci\)" npm ci\b/m)
+    expect(ci).toMatch(/^step "tests \(npm test\)" npm test$/m)
     expect(readme).toContain('npm run demo')
   })
 })

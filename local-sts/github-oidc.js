@@ -13,11 +13,35 @@ export const DEFAULT_TTL_SECONDS = 300
 export const STS_AUDIENCE = 'sts.amazonaws.com'
 
 /**
- * @typedef {import('./github-oidc.js').GitHubOidcClaims} Claims
- * @typedef {import('./github-oidc.js').OidcFault} OidcFault
- * @typedef {import('./github-oidc.js').OidcRequest} OidcRequest
- * @typedef {import('./github-oidc.js').VerifyResult} VerifyResult
  * @typedef {import('./server.js').LocalStsIdentityProvider} LocalStsIdentityProvider
+ *
+ * The claims of a GitHub Actions ID token, in GitHub's order. Values GitHub sends as strings are
+ * strings here too (run_id, repository_id, ...); only the times are numbers. Defaults are derived
+ * like GitHub's: `sub` is `repo:OWNER/REPO:environment:ENV` when `environment` is set,
+ * `repo:OWNER/REPO:pull_request` for pull_request events, else `repo:OWNER/REPO:ref:REF`; `aud`
+ * is `https://github.com/OWNER` when getIDToken() is called without an audience; `nbf` is
+ * iat - 600 and `exp` iat + ttlSeconds. (An object type, not an interface, so it stays assignable
+ * to the Record<string, unknown> an identity provider's verify() returns.)
+ * @typedef {{ jti: string, sub: string, environment?: string, aud: string, ref: string,
+ *   sha: string, repository: string, repository_owner: string, repository_owner_id: string,
+ *   run_id: string, run_number: string, run_attempt: string, repository_visibility: string,
+ *   repository_id: string, actor_id: string, actor: string, workflow: string, head_ref: string,
+ *   base_ref: string, event_name: string, ref_type: string, workflow_ref: string,
+ *   workflow_sha: string, job_workflow_ref: string, job_workflow_sha: string,
+ *   runner_environment: string, iss: string, nbf: number, exp: number, iat: number }} Claims
+ * @typedef {Claims} GitHubOidcClaims
+ * An answer with this status (JSON body), or a dropped connection.
+ * @typedef {{ status: number } | { drop: true }} OidcFault
+ * One request as received: the `audience` query parameter when sent, whether the bearer token
+ * was the right one, and the HTTP status answered (0 for a dropped connection).
+ * @typedef {{ audience?: string, authorized: boolean, status: number }} OidcRequest
+ * @typedef {{ ok: true, claims: Claims } | { ok: false, reason: 'signature' | 'expired' | 'malformed' }}
+ *   VerifyResult
+ * Overrides for every token (claims not given are derived; `iss` also sets the issuer), the
+ * lifetime of issued tokens (default 300, GitHub's; negative: already expired), and the clock.
+ * @typedef {{ claims?: Partial<Claims>, ttlSeconds?: number, now?: () => Date }} LocalGitHubOidcOptions
+ * What startLocalGitHubOidc() resolves to.
+ * @typedef {Awaited<ReturnType<typeof startLocalGitHubOidc>>} LocalGitHubOidc
  */
 
 const base64url = (/** @type {Buffer | string} */ data) => Buffer.from(data).toString('base64url')
@@ -102,9 +126,7 @@ function subjectFor(repository, { environment, ref, event_name: event }) {
   return `repo:${repository}:ref:${ref}`
 }
 
-/**
- * @param {{ claims?: Partial<Claims>, ttlSeconds?: number, now?: () => Date }} [options]
- */
+/** @param {LocalGitHubOidcOptions} [options] */
 export async function startLocalGitHubOidc(options = {}) {
   const now = options.now ?? (() => new Date())
   let ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS
@@ -302,14 +324,22 @@ export async function startLocalGitHubOidc(options = {}) {
   /** @type {Promise<void> | undefined} */
   let closing
   return {
+    /** http://127.0.0.1:PORT */
     url,
     // The runner hands out a URL that already has a query; getIDToken appends '&audience=…'.
+    /** The value for ACTIONS_ID_TOKEN_REQUEST_URL. */
     requestUrl: `${url}${requestPath}?api-version=2.0`,
+    /** The value for ACTIONS_ID_TOKEN_REQUEST_TOKEN: random per server; any other bearer gets 401. */
     requestToken,
+    /** The issuer tokens carry and provider() registers (fixed at start). */
     issuer,
+    /** The JWT header's key id. */
     kid,
+    /** Every JWT issued, in order. */
     tokens,
+    /** Every request, in order, faulted and unauthorized ones included. */
     requests,
+    /** Merges into the overrides for later tokens; a key set to undefined goes back to its default. */
     setClaims(/** @type {Partial<Claims>} */ claims) {
       const next = { ...overrides, ...claims }
       // `undefined` removes an override, so a claim can go back to its derived value.
@@ -318,14 +348,22 @@ export async function startLocalGitHubOidc(options = {}) {
       }
       overrides = next
     },
+    /** Lifetime of later tokens, in seconds; negative means already expired. */
     setTtl(/** @type {number} */ seconds) {
       ttlSeconds = seconds
     },
+    /** Answer the next `times` requests (default 1) with this status or drop the connection. */
     injectFault(/** @type {OidcFault} */ fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault)
     },
+    /** Checks a JWT against this server's key and clock. */
     verify,
-    /** @returns {LocalStsIdentityProvider} */
+    /**
+     * This server as an identity provider of the local STS (its `identityProviders` option).
+     * Audiences are the client ids the provider is registered with in IAM; default
+     * ['sts.amazonaws.com'].
+     * @returns {LocalStsIdentityProvider}
+     */
     provider(/** @type {string[]} */ ...audiences) {
       return {
         issuer,

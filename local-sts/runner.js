@@ -10,7 +10,16 @@ import { parse } from 'yaml'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-/** @returns {{ inputs: Record<string, { default?: string, required?: boolean, description: string }>, outputs: Record<string, { description: string }>, runs: { using: string, main: string, post: string } }} */
+/**
+ * @typedef {{ inputs: Record<string, { default?: string, required?: boolean, description: string }>,
+ *   outputs: Record<string, { description: string }>,
+ *   runs: { using: string, main: string, post: string } }} ActionYml
+ * What one step left behind: exit code, both streams, the variables exported through GITHUB_ENV
+ * (last value wins), outputs, state and job summary.
+ * @typedef {Awaited<ReturnType<typeof runStep>>} StepRun
+ */
+
+/** @returns {ActionYml} */
 export function readActionYml() {
   return parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
 }
@@ -23,6 +32,8 @@ export function inputVariable(/** @type {string} */ name) {
 let stepCounter = 0
 
 /**
+ * `dir`: where the file-command files are created; `env`: the whole process environment besides
+ * INPUT_*, STATE_* and the file commands (undefined removes a variable).
  * @param {{ dir: string, step?: 'main' | 'post', inputs?: Record<string, string>,
  *   state?: Record<string, string>, env: Record<string, string | undefined> }} options
  */
@@ -41,6 +52,11 @@ export async function runStep(options) {
 
   /** @type {Record<string, string>} */
   const env = { ...files }
+  // The runner starts the action with Node 24 (runs.using: node24). Run here on an older Node,
+  // the AWS SDK warns about its own future Node support on every step: noise, not the action's.
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+  }
   for (const [name, spec] of Object.entries(action.inputs)) {
     env[inputVariable(name)] = options.inputs?.[name] ?? spec.default ?? ''
   }

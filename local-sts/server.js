@@ -9,13 +9,27 @@ import { fileURLToPath } from 'node:url'
 import { decodeJwt } from './github-oidc.js'
 
 /**
+ * A long-term IAM user the server accepts signatures from; its ARN's account is the caller's.
  * @typedef {{ accessKeyId: string, secretAccessKey: string, arn: string }} LocalStsUser
+ * Trust for AssumeRoleWithWebIdentity, like the Federated statement of a trust policy; each field
+ * left out matches anything: `issuer` (with or without https://), `audiences` (StringEquals on
+ * `aud`), `subjects` (StringLike patterns for `sub`: `*` any run, `?` one character).
  * @typedef {{ issuer?: string, audiences?: string[], subjects?: string[] }} WebIdentityTrust
+ * A role: `maxSessionDuration` default 3600; `requireMfa` denies AssumeRole without SerialNumber
+ * and TokenCode; `externalId` must be sent exactly; `trustedPrincipals` (default any caller) are
+ * ARNs, an account root ARN or bare account id trusting the whole account, an assumed-role caller
+ * matching by its role ARN; a configured role without `webIdentity` cannot be assumed with a web
+ * identity; `rejectClaims` answers IDPRejectedClaim once the token itself checked out.
  * @typedef {{ arn: string, maxSessionDuration?: number, requireMfa?: boolean, externalId?: string,
  *   trustedPrincipals?: string[], webIdentity?: WebIdentityTrust, rejectClaims?: boolean }} LocalStsRole
  * @typedef {{ ok: true, claims: Record<string, unknown> } | { ok: false, reason: string }} IdentityVerification
+ * An OpenID Connect provider registered in the account. `verify` stands for STS fetching the
+ * issuer's JWKS; reason 'expired' becomes ExpiredTokenException, any other InvalidIdentityToken.
  * @typedef {{ issuer: string, audiences: string[], verify: (jwt: string) => IdentityVerification }}
  *   LocalStsIdentityProvider
+ * `port` default 0 (a free one; always on 127.0.0.1); `users` replace DEFAULT_USER; with `roles`
+ * only those exist; `mfaCode` when set is the only code that passes (else any six digits);
+ * `identityProviders` are the OIDC providers AssumeRoleWithWebIdentity accepts.
  * @typedef {{ port?: number, users?: LocalStsUser[], roles?: LocalStsRole[], mfaCode?: string,
  *   now?: () => Date, identityProviders?: LocalStsIdentityProvider[] }} LocalStsOptions
  * @typedef {{ action: string, params: Record<string, string>, accessKeyId?: string, signed: boolean,
@@ -41,6 +55,9 @@ import { decodeJwt } from './github-oidc.js'
  * @typedef {{ params: URLSearchParams, caller: Caller | undefined, now: Date }} ActionContext
  * @typedef {{ signed: boolean, regionalOnly?: boolean, handle: (ctx: ActionContext) => string }}
  *   ActionHandler
+ *
+ * What startLocalSts() resolves to (its type comes from the code, so it cannot drift).
+ * @typedef {Awaited<ReturnType<typeof startLocalSts>>} LocalSts
  */
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
@@ -1439,13 +1456,18 @@ export async function startLocalSts(options = {}) {
   /** @type {Promise<void> | undefined} */
   let closing
   return {
+    /** http://127.0.0.1:PORT */
     url: `http://127.0.0.1:${port}`,
     port,
+    /** Every request in arrival order, rejected ones included. */
     requests,
+    /** Every session minted: AssumeRole, AssumeRoleWithWebIdentity and GetScopedCredentials. */
     issued,
+    /** Queue a fault for the next `times` requests (default 1); consumed one per request, in order. */
     injectFault(/** @type {Fault} */ fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault)
     },
+    /** Delay every response by ms (0 turns it off). */
     setDelay(/** @type {number} */ ms) {
       delayMs = ms
     },
@@ -1453,12 +1475,14 @@ export async function startLocalSts(options = {}) {
     addIdentityProvider(/** @type {LocalStsIdentityProvider} */ provider) {
       identityProviders.push(provider)
     },
+    /** Clears requests, queued faults and the delay; issued credentials stay valid. */
     reset() {
       // In place, so arrays a test already holds stay the live ones.
       requests.length = 0
       faults.length = 0
       delayMs = 0
     },
+    /** Stops listening and destroys open sockets, hung requests included. */
     close() {
       if (!closing) {
         closed = true

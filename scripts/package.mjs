@@ -2,7 +2,11 @@
 // ncc copies the data files the sources read (src/policy/data/) next to the bundle that reads them.
 import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { recordBuild } from './dist-state.mjs'
 
+const root = fileURLToPath(new URL('..', import.meta.url))
+process.chdir(root)
 const ncc = ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build']
 const build = (entry, out) =>
   execFileSync(
@@ -16,3 +20,4 @@ const build = (entry, out) =>
 rmSync('dist', { recursive: true, force: true })
 build('src/index.ts', 'dist')
 build('src/post.ts', 'dist/cleanup')
+recordBuild(root)

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { DEFAULT_USER, startLocalSts, type Fault, type LocalSts } from '../../local-sts/server.js'
+import { note } from '../support/quiet.js'
 import { Job, type StepResult } from './harness.js'
 
 // Fixed so a failing soak can be replayed run by run; change it to explore other sequences.
@@ -162,6 +163,13 @@ function check(record: Omit<RunRecord, 'problems'>, sts: LocalSts): string[] {
   return problems
 }
 
+// The soak is the longest suite: a line every quarter keeps the log from going silent.
+let finished = 0
+function progress(): void {
+  finished += 1
+  if (finished % (RUNS / 4) === 0 && finished < RUNS) note(`fault soak: ${finished}/${RUNS} runs`)
+}
+
 async function runLane(lane: number, plans: Fault[][], next: () => number | undefined) {
   const sts = lanes[lane]
   const job = new Job(sts)
@@ -175,6 +183,7 @@ async function runLane(lane: number, plans: Fault[][], next: () => number | unde
     const faultsServed = plan.slice(0, requests).filter(fault => fault !== PASS).length
     const record = { index, plan, result, requests, faultsServed }
     records.push({ ...record, problems: check(record, sts) })
+    progress()
   }
   return records
 }
@@ -220,7 +229,7 @@ it('every run under 30% transient faults either exports credentials or fails cle
     TRANSIENT_GUIDANCE.some(phrase => r.result.errors[0]?.includes(phrase))
   )
 
-  console.log(
+  note(
     [
       `fault soak, seed 0x${SEED.toString(16)}: ${RUNS} runs in ${LANES} lanes, ${(wallMs / 1000).toFixed(1)} s`,
       `  successes ${successes.length}, failures ${failures.length} (classified ${classified.length})`,

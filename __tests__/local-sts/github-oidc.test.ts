@@ -24,6 +24,7 @@ import {
   startLocalSts,
   type LocalSts
 } from '../../local-sts/server.js'
+import { withoutWorkflowCommands } from '../support/quiet.js'
 
 const ACCOUNT = '111122223333'
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
@@ -83,9 +84,15 @@ function client(
   return c
 }
 
-// null asks for no audience at all (getIDToken() without an argument).
-const idToken = (audience: string | null = 'sts.amazonaws.com') =>
-  core.getIDToken(audience ?? undefined)
+// null asks for no audience at all (getIDToken() without an argument). The token is masked
+// before anything else is written, and that mask line stays out of the test log.
+async function idToken(audience: string | null = 'sts.amazonaws.com'): Promise<string> {
+  const { value, commands } = await withoutWorkflowCommands(() =>
+    core.getIDToken(audience ?? undefined)
+  )
+  expect(commands.filter(line => line.startsWith('::add-mask::'))).toEqual([`::add-mask::${value}`])
+  return value
+}
 
 async function federate(
   input: Partial<AssumeRoleWithWebIdentityCommandInput> = {},

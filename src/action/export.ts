@@ -42,6 +42,7 @@ export function exportSession(
   }
   if (options.profile !== undefined) {
     const files = profileFiles(process.env)
+    if (files.exposure !== undefined) core.warning(files.exposure)
     const keyDigest = accessKeyDigest(session.credentials.accessKeyId)
     try {
       writeProfile({

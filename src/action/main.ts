@@ -199,5 +199,7 @@ function fail(error: unknown): void {
       title: 'scoped-role failed'
     })
   }
-  process.exitCode = core.ExitCode.Failure
+  // core.ExitCode.Failure, written out: the stand-in for @actions/core that `npm run
+  // local-action` loads has no ExitCode.
+  process.exitCode = 1
 }

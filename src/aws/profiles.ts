@@ -10,9 +10,9 @@ import {
   rmSync,
   writeFileSync
 } from 'node:fs'
-import { homedir } from 'node:os'
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname } from 'node:path'
 import { ActionError, InputError } from '../shared/errors.js'
+import { homeFolder, isInside, pathsFor } from './home.js'
 
 /**
  * Named profiles in the shared `credentials` and `config` files, so one job can hold several
@@ -23,15 +23,25 @@ import { ActionError, InputError } from '../shared/errors.js'
 export interface ProfileFiles {
   credentials: string
   config: string
-  /** The files are not at ~/.aws/…, so later steps need AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE. */
+  /**
+   * Later steps need AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE to find the files: they are
+   * not at ~/.aws/…, or (Windows) HOME and USERPROFILE name different folders, so the AWS CLI
+   * and the SDKs would each look in another ~/.aws.
+   */
   custom: boolean
+  /** Windows only: why the credentials file may be readable by others (see windowsExposure). */
+  exposure?: string
 }
 
-export function profileFiles(env: Record<string, string | undefined>): ProfileFiles {
-  const home = env.HOME || homedir()
+export function profileFiles(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform
+): ProfileFiles {
+  const home = homeFolder(env, platform)
+  const { join, isAbsolute, resolve } = pathsFor(platform)
   const defaults = {
-    credentials: join(home, '.aws', 'credentials'),
-    config: join(home, '.aws', 'config')
+    credentials: join(home.path, '.aws', 'credentials'),
+    config: join(home.path, '.aws', 'config')
   }
   const credentials = env.AWS_SHARED_CREDENTIALS_FILE || defaults.credentials
   const config = env.AWS_CONFIG_FILE || defaults.config
@@ -56,11 +66,27 @@ export function profileFiles(env: Record<string, string | undefined>): ProfileFi
       'Point them at two different files, e.g. .../aws/credentials and .../aws/config.'
     )
   }
+  const exposure = platform === 'win32' ? windowsExposure(credentials, home.path) : undefined
   return {
     credentials,
     config,
-    custom: credentials !== defaults.credentials || config !== defaults.config
+    custom:
+      credentials !== defaults.credentials ||
+      config !== defaults.config ||
+      home.disputedBy !== undefined,
+    ...(exposure !== undefined ? { exposure } : {})
   }
+}
+
+/**
+ * On Windows a file mode limits nothing: Node maps 0600 to "not read-only", and who may read the
+ * file is decided by the access rules it inherits from its folder. Under the user's profile
+ * folder (the default ~/.aws) those admit only that user, SYSTEM and administrators, so the
+ * action relies on that folder, and says so when the credentials are to go anywhere else.
+ */
+export function windowsExposure(credentials: string, home: string): string | undefined {
+  if (isInside(credentials, home, 'win32')) return undefined
+  return `${credentials} is outside the user's profile folder (${home}). On Windows a file mode does not restrict readers: the file takes the access rules of its folder, which may let other accounts read these credentials. Leave AWS_SHARED_CREDENTIALS_FILE unset, or point it inside ${home}.`
 }
 
 /** The section header of a profile: `[name]` in credentials, `[profile name]` in config (but `[default]`). */
@@ -102,17 +128,21 @@ export function removeSection(text: string, name: string): string {
     else if (!header && BLANK_OR_COMMENT.test(line)) held.push(line)
     else held = []
   }
-  // A section removed at the end took the file's final newline with it.
-  if (skipping && text.endsWith('\n') && out.length > 0 && out[out.length - 1] !== '') out.push('')
+  // A section removed at the end took the file's final newline with it; a blank line left above
+  // it (in a CRLF file a bare '\r') becomes that newline.
+  if (skipping && text.endsWith('\n') && out.length > 0) {
+    if (out[out.length - 1] === '\r') out[out.length - 1] = ''
+    else if (out[out.length - 1] !== '') out.push('')
+  }
   return out.join('\n')
 }
 
 export function upsertSection(text: string, name: string, entries: Record<string, string>): string {
+  // A file saved with Windows line endings keeps them, so it is not left with mixed endings.
+  const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const kept = removeSection(text, name).replace(/\s+$/, '')
-  const section = [`[${name}]`, ...Object.entries(entries).map(([k, v]) => `${k} = ${v}`)].join(
-    '\n'
-  )
-  return `${kept === '' ? '' : `${kept}\n\n`}${section}\n`
+  const section = [`[${name}]`, ...Object.entries(entries).map(([k, v]) => `${k} = ${v}`)].join(eol)
+  return `${kept === '' ? '' : `${kept}${eol}${eol}`}${section}${eol}`
 }
 
 export interface ProfileWrite {

@@ -21,6 +21,7 @@ import {
   removeSection,
   sectionName,
   upsertSection,
+  windowsExposure,
   writeProfile
 } from '../../../src/aws/profiles.js'
 import { assumeSettingsOf } from '../../support/inputs.js'
@@ -225,6 +226,84 @@ async function profilesWith(mocks: {
     jest.resetModules()
   }
 }
+
+describe('Windows and macOS', () => {
+  const WINDOWS = {
+    USERPROFILE: 'C:\\Users\\runneradmin',
+    HOMEDRIVE: 'C:',
+    HOMEPATH: '\\Users\\runneradmin'
+  }
+
+  it('finds ~/.aws on Windows in the user profile folder, with Windows separators', () => {
+    expect(profileFiles(WINDOWS, 'win32')).toEqual({
+      credentials: 'C:\\Users\\runneradmin\\.aws\\credentials',
+      config: 'C:\\Users\\runneradmin\\.aws\\config',
+      custom: false
+    })
+    expect(profileFiles({ HOMEDRIVE: 'D:', HOMEPATH: '\\ci' }, 'win32').credentials).toBe(
+      'D:\\ci\\.aws\\credentials'
+    )
+  })
+
+  it('names the files for later steps when HOME and USERPROFILE disagree on Windows', () => {
+    // The AWS CLI would read USERPROFILE's ~/.aws and the JavaScript SDK HOME's.
+    expect(profileFiles({ ...WINDOWS, HOME: 'D:\\home' }, 'win32').custom).toBe(true)
+    expect(profileFiles({ ...WINDOWS, HOME: 'c:/users/runneradmin' }, 'win32').custom).toBe(false)
+  })
+
+  it('warns on Windows when the credentials would leave the profile folder, whose access rules protect them', () => {
+    const shared = { ...WINDOWS, AWS_SHARED_CREDENTIALS_FILE: 'D:\\shared\\credentials' }
+    const files = profileFiles(shared, 'win32')
+    expect(files.custom).toBe(true)
+    expect(files.exposure).toContain('D:\\shared\\credentials is outside the user')
+    expect(files.exposure).toContain('a file mode does not restrict readers')
+    expect(windowsExposure('C:\\Users\\RunnerAdmin\\x\\c', WINDOWS.USERPROFILE)).toBeUndefined()
+    // Elsewhere the 0600 mode is what protects the file: no such note.
+    expect(
+      profileFiles({ HOME: '/Users/runner', AWS_SHARED_CREDENTIALS_FILE: '/tmp/c' }, 'darwin')
+    ).not.toHaveProperty('exposure')
+  })
+
+  it('uses HOME on macOS', () => {
+    expect(profileFiles({ HOME: '/Users/runner' }, 'darwin')).toEqual({
+      credentials: '/Users/runner/.aws/credentials',
+      config: '/Users/runner/.aws/config',
+      custom: false
+    })
+  })
+
+  const CRLF = EXISTING.replace(/\n/g, '\r\n')
+
+  it('keeps Windows line endings in a CRLF file, and takes the section out again exactly', () => {
+    const written = upsertSection(CRLF, 'apply', { aws_access_key_id: 'ASIA1', region: 'x' })
+    expect(written).toBe(
+      `${CRLF.trimEnd()}\r\n\r\n[apply]\r\naws_access_key_id = ASIA1\r\nregion = x\r\n`
+    )
+    expect(written.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(hasSection(written, 'plan')).toBe(true)
+    expect(removeSection(written, 'apply')).toBe(CRLF)
+    // A byte-order mark before the first header (Notepad writes one) keeps that header a header.
+    const marked = `\uFEFF${CRLF.replace('# team profiles\r\n', '')}`
+    expect(hasSection(marked, 'default')).toBe(true)
+    expect(removeSection(upsertSection(marked, 'apply', { k: 'v' }), 'apply')).toBe(marked)
+    expect(removeSection(CRLF, 'plan')).toBe(removeSection(EXISTING, 'plan').replace(/\n/g, '\r\n'))
+  })
+
+  it('writes into a CRLF credentials file and the post step restores it byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scoped-role-crlf-'))
+    const f = profileFiles({ HOME: dir })
+    mkdirSync(join(dir, '.aws'))
+    writeFileSync(f.credentials, CRLF)
+    writeFileSync(f.config, '[default]\r\nregion = eu-west-1\r\n')
+    writeProfile({ profile: 'plan2', files: f, credentials, region: 'eu-west-2', overwrite: false })
+    expect(readFileSync(f.config, 'utf8')).toBe(
+      '[default]\r\nregion = eu-west-1\r\n\r\n[profile plan2]\r\nregion = eu-west-2\r\n'
+    )
+    removeProfile('plan2', f, accessKeyDigest(credentials.accessKeyId))
+    expect(readFileSync(f.credentials, 'utf8')).toBe(CRLF)
+    expect(readFileSync(f.config, 'utf8')).toBe('[default]\r\nregion = eu-west-1\r\n')
+  })
+})
 
 describe('the temporary file', () => {
   function files() {

@@ -7,7 +7,7 @@ import {
   resolveManagedPolicies
 } from '../../../src/policy/managed-policies.js'
 import { buildSessionPolicy } from '../../../src/policy/session-policy.js'
-import { errorOf } from '../../support/inputs.js'
+import { errorOf, settingsOf } from '../../support/inputs.js'
 
 const INPUT = 'inline-session-policy'
 
@@ -279,5 +279,23 @@ describe('JSON error positions', () => {
     const error = errorOf(() => minifyInlinePolicy(text, INPUT))
     expect(error.message).toContain(`${what}`)
     expect(error.message).toContain(where)
+  })
+})
+
+describe('a policy file written on Windows', () => {
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]
+  }
+  // Notepad and PowerShell's Out-File write CRLF line endings, and often a byte-order mark.
+  const windowsText = `\uFEFF${JSON.stringify(policy, null, 2).replace(/\n/g, '\r\n')}\r\n`
+
+  it('reads with CRLF line endings and a byte-order mark, and sends the same minified policy', () => {
+    const settings = settingsOf(
+      { 'inline-session-policy-file': 'policy.json' },
+      { workspace: '/w', readFile: () => windowsText }
+    )
+    const built = buildSessionPolicy(settings.policy, policyDataLoaders)
+    expect(built.inline).toBe(JSON.stringify(policy))
   })
 })

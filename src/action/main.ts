@@ -1,27 +1,27 @@
 import * as core from '@actions/core'
+import { checkProfileWritable, profileFiles } from '../aws/profiles.js'
+import { checkProxyApplies, proxyAgents } from '../aws/proxy.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
 import type { FlowDependencies } from '../flows/dependencies.js'
 import { scopeCredentialsInEnvironment } from '../flows/scope.js'
 import { policyDataLoaders } from '../policy/data.js'
-import { readBoundedTextFile } from '../shared/bounded-file.js'
-import { ActionError, InputError } from '../shared/errors.js'
-import {
-  exportSession,
-  setCredentialOutputs,
-  setIdentityOutputs,
-  forgetInheritedCredentials
-} from './export.js'
-import { readInputs } from './inputs.js'
 import { renderExplanationText } from '../policy/explain.js'
 import {
   buildSessionPolicy,
   hasSessionPolicy,
   type SessionPolicy
 } from '../policy/session-policy.js'
-import { checkProfileWritable, profileFiles } from '../aws/profiles.js'
-import { checkProxyApplies, proxyAgents } from '../aws/proxy.js'
 import { parseSettings } from '../settings/parse.js'
 import type { StsSettings } from '../settings/settings.js'
+import { readBoundedTextFile } from '../shared/bounded-file.js'
+import { ActionError, InputError } from '../shared/errors.js'
+import {
+  exportSession,
+  forgetInheritedCredentials,
+  setCredentialOutputs,
+  setIdentityOutputs
+} from './export.js'
+import { readInputs } from './inputs.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */

@@ -5,7 +5,7 @@ import { collapseStars, MAX_ACTION_PATTERN_LENGTH } from './wildcard.js'
  * The IAM policy grammar as it applies to a session policy, checked locally so a mistake fails
  * the step with a precise message instead of STS's bare "MalformedPolicyDocument" (or, worse,
  * being accepted and silently granting nothing). Pure: no catalogue, no partition; those checks
- * are in guard.ts.
+ * are in names.ts.
  */
 
 export interface PolicyProblem {

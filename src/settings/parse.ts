@@ -1,5 +1,5 @@
-import { partitionOf } from '../aws/arn.js'
 import { resolve } from 'node:path'
+import { partitionOf } from '../aws/arn.js'
 import type { PolicyInputs } from '../policy/session-policy.js'
 import { checkScopeInputs, sourceRequest } from './cross-input.js'
 import {

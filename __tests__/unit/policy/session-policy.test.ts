@@ -23,7 +23,7 @@ interface PolicyData {
 const data: PolicyData = { catalogue: () => catalogue, managedStatements: () => managed }
 
 /** A policy document and resolved ARNs, through the whole pipeline as a run sends them. */
-function checkSessionPolicy(
+function checkPolicy(
   check: {
     inline?: { document: unknown; input: InlinePolicyInput }
     managedArns: string[]
@@ -531,7 +531,7 @@ const cases: Case[] = [
 ]
 
 function run(c: Case) {
-  return checkSessionPolicy(
+  return checkPolicy(
     {
       inline: c.document === undefined ? undefined : { document: c.document, input: INLINE },
       managedArns: c.managedArns ?? [],
@@ -542,7 +542,7 @@ function run(c: Case) {
   )
 }
 
-describe('checkSessionPolicy', () => {
+describe('buildSessionPolicy: the checks before any request', () => {
   it('has a table of at least 40 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40)
   })
@@ -601,7 +601,7 @@ describe('checkSessionPolicy', () => {
 
   it('names the input the policy came from', () => {
     const error = errorOf(() =>
-      checkSessionPolicy(
+      checkPolicy(
         {
           inline: { document: policy(allow('s3:GetObjekt')), input: 'inline-session-policy-file' },
           managedArns: [],
@@ -624,13 +624,13 @@ describe('checkSessionPolicy', () => {
       }
     }
     const check = { partition: 'aws', forbidActions: [] }
-    expect(checkSessionPolicy({ ...check, managedArns: [] }, refuse)).toMatchObject({
+    expect(checkPolicy({ ...check, managedArns: [] }, refuse)).toMatchObject({
       warnings: [],
       notChecked: [],
       explanation: []
     })
     expect(
-      checkSessionPolicy({ ...check, managedArns: [AWS('ReadOnlyAccess')] }, refuse).warnings
+      checkPolicy({ ...check, managedArns: [AWS('ReadOnlyAccess')] }, refuse).warnings
     ).toEqual([])
   })
 
@@ -644,16 +644,16 @@ describe('checkSessionPolicy', () => {
       }
     }
     const base = { partition: 'aws', managedArns: [AWS('ReadOnlyAccess')] }
-    checkSessionPolicy({ ...base, forbidActions: [] }, counting)
-    checkSessionPolicy({ ...base, managedArns: [CUSTOMER], forbidActions: ['iam:*'] }, counting)
+    checkPolicy({ ...base, forbidActions: [] }, counting)
+    checkPolicy({ ...base, managedArns: [CUSTOMER], forbidActions: ['iam:*'] }, counting)
     expect(loaded).toBe(0)
-    checkSessionPolicy({ ...base, forbidActions: ['s3:PutObject'] }, counting)
+    checkPolicy({ ...base, forbidActions: ['s3:PutObject'] }, counting)
     expect(loaded).toBe(1)
   })
 
   it('reports an AWS managed policy it does not know as not checked', () => {
     const arn = AWS('SomethingNewerThanThisRelease')
-    const report = checkSessionPolicy(
+    const report = checkPolicy(
       { managedArns: [arn], partition: 'aws', forbidActions: ['iam:*'] },
       data
     )
@@ -696,7 +696,7 @@ describe('data files and timings', () => {
       })
     )
     const [, checkMs] = time(() =>
-      checkSessionPolicy(
+      checkPolicy(
         {
           inline: { document: typical, input: INLINE },
           managedArns: [AWS('ReadOnlyAccess')],

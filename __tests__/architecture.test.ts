@@ -40,7 +40,7 @@ function folderOf(file: string): string {
 /** Every module a file imports: packages by name, relative imports as absolute paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
-  return [...text.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map(([, spec]) =>
+  return [...text.matchAll(/(?:\bfrom|\bimport\(?)\s*'([^']+)'/g)].map(([, spec]) =>
     spec.startsWith('.') ? resolve(dirname(file), spec) : spec
   )
 }

@@ -24,7 +24,9 @@ describe('action.yml', () => {
     expect(actionYml.runs).toEqual({
       using: 'node24',
       main: 'dist/index.js',
-      post: 'dist/cleanup/index.js'
+      post: 'dist/cleanup/index.js',
+      // The job-wide switch workflows written for aws-actions/configure-aws-credentials use.
+      'post-if': "always() && env.AWS_SKIP_CLEANUP_STEP != 'true'"
     })
   })
 

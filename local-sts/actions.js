@@ -65,10 +65,17 @@ function stringLike(pattern, value) {
  * The action handlers of one server.
  * @param {{ keys: Map<string, KeyEntry>, roles: Map<string, LocalStsRole> | undefined,
  *   issued: IssuedCredentials[], identityProviders: LocalStsIdentityProvider[],
- *   mfaCode: string | undefined }} state
+ *   mfaCode: string | undefined, nextSecretStyle: () => 'random' | 'punctuated' | 'plain' }} state
  * @returns {Record<string, ActionHandler>}
  */
-export function createActions({ keys, roles, issued, identityProviders, mfaCode }) {
+export function createActions({
+  keys,
+  roles,
+  issued,
+  identityProviders,
+  mfaCode,
+  nextSecretStyle
+}) {
   /**
    * @param {Caller} caller
    * @returns {string} the ARN STS names the caller by in messages and GetCallerIdentity
@@ -121,7 +128,7 @@ export function createActions({ keys, roles, issued, identityProviders, mfaCode 
     /** @type {IssuedCredentials} */
     const credentials = {
       accessKeyId: newAccessKeyId(),
-      secretAccessKey: newSecretAccessKey(),
+      secretAccessKey: newSecretAccessKey(nextSecretStyle()),
       sessionToken,
       expiration: new Date((startSeconds + spec.seconds) * 1000),
       arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${spec.session}`,
@@ -508,7 +515,7 @@ export function createActions({ keys, roles, issued, identityProviders, mfaCode 
       // The identity (ARN, role id, session name, source identity) is the caller's own.
       ...parent,
       accessKeyId: newAccessKeyId(),
-      secretAccessKey: newSecretAccessKey(),
+      secretAccessKey: newSecretAccessKey(nextSecretStyle()),
       sessionToken,
       expiration,
       durationSeconds: Math.round(expiration.getTime() / 1000) - startSeconds,

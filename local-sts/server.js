@@ -105,7 +105,23 @@ export async function startLocalSts(options = {}) {
       timers.add(timer)
     })
 
-  const actions = createActions({ keys, roles, issued, identityProviders, mfaCode })
+  // punctuateSecrets(n): the next n sessions get secrets with / and +, later ones neither.
+  /** @type {number | undefined} */
+  let punctuated
+  const nextSecretStyle = () => {
+    if (punctuated === undefined) return 'random'
+    if (punctuated === 0) return 'plain'
+    punctuated -= 1
+    return 'punctuated'
+  }
+  const actions = createActions({
+    keys,
+    roles,
+    issued,
+    identityProviders,
+    mfaCode,
+    nextSecretStyle
+  })
 
   /**
    * @param {http.ServerResponse} res
@@ -279,6 +295,13 @@ export async function startLocalSts(options = {}) {
     injectFault(/** @type {Fault} */ fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault)
     },
+    /**
+     * The next `count` sessions minted get a secret key with / and +, every later one a secret
+     * of letters and digits only (until reset()): for special-characters-workaround.
+     */
+    punctuateSecrets(/** @type {number} */ count) {
+      punctuated = count
+    },
     /** Delay every response by ms (0 turns it off). */
     setDelay(/** @type {number} */ ms) {
       delayMs = ms
@@ -293,6 +316,7 @@ export async function startLocalSts(options = {}) {
       requests.length = 0
       faults.length = 0
       delayMs = 0
+      punctuated = undefined
     },
     /** Stops listening and destroys open sockets, hung requests included. */
     close() {

@@ -87,7 +87,16 @@ export function mintSessionToken(percent, minimumTokenSize) {
 }
 
 export const newAccessKeyId = () => 'ASIA' + randomChars(16, UPPER_ALNUM)
-export const newSecretAccessKey = () => randomChars(40, SECRET_ALPHABET)
+/**
+ * Secrets as AWS issues them (base64 characters, so often with / or +), or, for tests of
+ * special-characters-workaround, surely with both ('punctuated') or with neither ('plain').
+ * @param {'random' | 'punctuated' | 'plain'} [style]
+ */
+export const newSecretAccessKey = (style = 'random') => {
+  if (style === 'random') return randomChars(40, SECRET_ALPHABET)
+  const plain = randomChars(40, SECRET_ALPHABET.slice(0, 62))
+  return style === 'plain' ? plain : `${plain.slice(0, 19)}/${plain.slice(20, 39)}+`
+}
 
 /** @param {IssuedCredentials} c */
 export const credentialsXml = c =>

@@ -8,7 +8,9 @@ import { parse } from 'yaml'
 const actionYml = new URL('../action.yml', import.meta.url)
 const out = new URL('../src/settings/input-names.ts', import.meta.url)
 
-const names = Object.keys(parse(readFileSync(actionYml, 'utf8')).inputs ?? {})
+const inputs = parse(readFileSync(actionYml, 'utf8')).inputs ?? {}
+const names = Object.keys(inputs)
+const defaults = names.filter(name => inputs[name].default !== undefined)
 const text = `// Generated from action.yml by \`npm run input-names\`: edit action.yml, then run it.
 // A test fails when this file and action.yml differ.
 
@@ -18,6 +20,11 @@ ${names.map(name => `  '${name}'`).join(',\n')}
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
+
+/** The defaults action.yml declares: the runner fills them in, so an input at its default may not have been written. */
+export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
+${defaults.map(name => `  ${/^[a-z]+$/.test(name) ? name : `'${name}'`}: ${JSON.stringify(String(inputs[name].default)).replace(/^"|"$/g, "'")}`).join(',\n')}
+}
 `
 
 if (process.argv.includes('--check')) {

@@ -69,8 +69,10 @@ describe('assume a role with static keys', () => {
     expect(main.outputs).toEqual({
       'aws-account-id': '111122223333',
       arn: 'arn:aws:sts::111122223333:assumed-role/deploy/gh-4242-1-dependabot_bot',
+      'authenticated-arn': 'arn:aws:sts::111122223333:assumed-role/deploy/gh-4242-1-dependabot_bot',
       'user-id': issued.assumedRoleId,
       expiration: issued.expiration.toISOString(),
+      'aws-expiration': issued.expiration.toISOString(),
       'session-token-utilization': '0'
     })
     expect(issued.sessionName).toBe('gh-4242-1-dependabot_bot')

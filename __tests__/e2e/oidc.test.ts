@@ -428,7 +428,9 @@ describe('checks around the session', () => {
     })
     expect(Object.keys(without.outputs).sort()).toEqual([
       'arn',
+      'authenticated-arn',
       'aws-account-id',
+      'aws-expiration',
       'expiration',
       'session-token-utilization',
       'user-id'

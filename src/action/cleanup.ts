@@ -7,6 +7,14 @@ import { exportedVariablesToClean, writtenProfileToRemove } from './state.js'
  * as recorded in its state (never a guessed list). A problem here is a warning: the job's own result must not depend on it.
  */
 export async function runCleanup(): Promise<void> {
+  // The job-wide switch of aws-actions/configure-aws-credentials. action.yml's post-if already
+  // keeps the runner from starting this step; a runner that ignores post-if gets the same.
+  if ((process.env.AWS_SKIP_CLEANUP_STEP ?? '').toLowerCase() === 'true') {
+    core.info(
+      'AWS_SKIP_CLEANUP_STEP is true: the exported variables and the profile are left as they are.'
+    )
+    return
+  }
   try {
     const names = exportedVariablesToClean()
     for (const name of names) core.exportVariable(name, '')

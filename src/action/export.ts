@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { accessKeyDigest, profileFiles, removeProfile, writeProfile } from '../aws/profiles.js'
 import { rememberExportedVariables, rememberWrittenProfile } from './state.js'
-import type { AssumedSession } from '../aws/sts.js'
+import type { StepSession } from '../flows/dependencies.js'
 
 /** The variables an earlier step may have left, which unset-current-credentials blanks. */
 const INHERITED_CREDENTIAL_VARIABLES = [
@@ -17,7 +17,7 @@ const INHERITED_CREDENTIAL_VARIABLES = [
  * first, so the post step blanks exactly these, even if exporting fails half-way.
  */
 export function exportSession(
-  session: AssumedSession,
+  session: StepSession,
   options: {
     region: string
     cleanup: boolean
@@ -34,8 +34,10 @@ export function exportSession(
     Object.assign(variables, {
       AWS_ACCESS_KEY_ID: session.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: session.credentials.secretAccessKey,
-      AWS_SESSION_TOKEN: session.credentials.sessionToken,
-      AWS_CREDENTIAL_EXPIRATION: session.credentials.expiration.toISOString(),
+      // Keys without a token or an expiry (long-term keys) blank what an earlier step left,
+      // which would otherwise be read together with them.
+      AWS_SESSION_TOKEN: session.credentials.sessionToken ?? '',
+      AWS_CREDENTIAL_EXPIRATION: session.credentials.expiration?.toISOString() ?? '',
       AWS_REGION: options.region,
       AWS_DEFAULT_REGION: options.region
     })
@@ -75,6 +77,9 @@ export function exportSession(
       variables.AWS_CONFIG_FILE = files.config
     }
     core.info(`Wrote profile '${options.profile}' to ${files.credentials} and ${files.config}.`)
+    // Both asked for: later steps find the profile by name too, as with
+    // aws-actions/configure-aws-credentials.
+    if (options.env) variables.AWS_PROFILE = options.profile
   }
   if (options.cleanup && Object.keys(variables).length > 0) {
     rememberExportedVariables(Object.keys(variables))
@@ -82,20 +87,30 @@ export function exportSession(
   for (const [name, value] of Object.entries(variables)) core.exportVariable(name, value)
 }
 
-export function setIdentityOutputs(session: AssumedSession): void {
+/** The identity outputs, also under the names aws-actions/configure-aws-credentials uses. */
+export function setIdentityOutputs(session: StepSession): void {
   core.setOutput('aws-account-id', session.account)
   core.setOutput('arn', session.arn)
+  core.setOutput('authenticated-arn', session.arn)
   if (session.userId) core.setOutput('user-id', session.userId)
   if (session.scopedSessionId) core.setOutput('scoped-session-id', session.scopedSessionId)
-  core.setOutput('expiration', session.credentials.expiration.toISOString())
-  core.setOutput('session-token-utilization', session.utilization ?? '')
+  if (session.credentials.expiration !== undefined) {
+    const expiration = session.credentials.expiration.toISOString()
+    core.setOutput('expiration', expiration)
+    core.setOutput('aws-expiration', expiration)
+  }
+  if (session.utilization !== undefined || session.credentials.expiration !== undefined) {
+    core.setOutput('session-token-utilization', session.utilization ?? '')
+  }
 }
 
 /** For output-credentials: the values are already masked, so the log shows *** where they are used. */
-export function setCredentialOutputs(session: AssumedSession): void {
+export function setCredentialOutputs(session: StepSession): void {
   core.setOutput('aws-access-key-id', session.credentials.accessKeyId)
   core.setOutput('aws-secret-access-key', session.credentials.secretAccessKey)
-  core.setOutput('aws-session-token', session.credentials.sessionToken)
+  if (session.credentials.sessionToken !== undefined) {
+    core.setOutput('aws-session-token', session.credentials.sessionToken)
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { INPUT_NAMES } from '../settings/input-names.js'
 import { SECRET_INPUTS, type RawInputs } from '../settings/input-rules.js'
+import { checkFallbackVariables } from '../settings/compatibility.js'
 import { checkUndeclaredInputs } from '../settings/undeclared-inputs.js'
 
 /**
@@ -20,6 +21,9 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
   const undeclared = checkUndeclaredInputs(Object.keys(env))
   if (undeclared.error !== undefined) throw undeclared.error
   for (const warning of undeclared.warnings) core.warning(warning)
+  const fallbacks = checkFallbackVariables(raw, env)
+  if (fallbacks.error !== undefined) throw fallbacks.error
+  for (const warning of fallbacks.warnings) core.warning(warning)
   return raw
 }
 

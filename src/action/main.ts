@@ -2,7 +2,9 @@ import * as core from '@actions/core'
 import { checkProfileWritable, profileFiles } from '../aws/profiles.js'
 import { checkProxyApplies, proxyAgents } from '../aws/proxy.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
-import type { FlowDependencies } from '../flows/dependencies.js'
+import type { FlowDependencies, FlowResult } from '../flows/dependencies.js'
+import { checkKeys } from '../flows/keys.js'
+import { reuseExistingCredentials } from '../flows/reuse.js'
 import { scopeCredentialsInEnvironment } from '../flows/scope.js'
 import { policyDataLoaders } from '../policy/data.js'
 import { renderExplanationText } from '../policy/explain.js'
@@ -11,9 +13,11 @@ import {
   hasSessionPolicy,
   type SessionPolicy
 } from '../policy/session-policy.js'
+import { compatibilityNotes } from '../settings/compatibility.js'
 import { parseSettings } from '../settings/parse.js'
 import type { StsSettings } from '../settings/settings.js'
 import { readBoundedTextFile } from '../shared/bounded-file.js'
+import { stepDeadline, type StepDeadline } from '../shared/deadline.js'
 import { ActionError, InputError } from '../shared/errors.js'
 import {
   exportSession,
@@ -22,7 +26,12 @@ import {
   setIdentityOutputs
 } from './export.js'
 import { readInputs } from './inputs.js'
-import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
+import {
+  assumeSummaryMarkdown,
+  checkSummaryMarkdown,
+  reusedSummaryMarkdown,
+  writeJobSummary
+} from './summary.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
 const readTokenFile = (path: string): string =>
@@ -47,13 +56,16 @@ const UTILIZATION_WARNING_PERCENT = 90
  * exported until every check has passed.
  */
 export async function run(): Promise<void> {
+  let deadline: StepDeadline | undefined
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const settings = parseSettings(readInputs(), {
+    const raw = readInputs()
+    const settings = parseSettings(raw, {
       env: process.env,
       workspace,
       readFile: path => readPolicyFile(path, workspace)
     })
+    for (const note of compatibilityNotes(raw)) core.info(note)
     if (settings.mode !== 'check') {
       maskProxyPassword(settings.httpProxy)
       checkProxyApplies(settings, process.env)
@@ -71,6 +83,9 @@ export async function run(): Promise<void> {
       return
     }
 
+    // Counted from the process start: the deadline is the whole step's.
+    const timer = stepDeadline(settings.actionTimeoutSeconds, process.uptime() * 1000)
+    deadline = timer
     if (settings.awsProfile !== undefined) {
       checkProfileWritable(
         settings.awsProfile,
@@ -80,7 +95,7 @@ export async function run(): Promise<void> {
     }
     warnAboutDestination(settings)
     const forgotten =
-      settings.mode === 'assume' && settings.unsetCurrentCredentials
+      settings.mode !== 'scope' && settings.unsetCurrentCredentials
         ? forgetInheritedCredentials()
         : []
     if (forgotten.length > 0) {
@@ -96,10 +111,29 @@ export async function run(): Promise<void> {
       readFile: readTokenFile,
       proxyAgents: options => proxyAgents(options, process.env)
     } satisfies FlowDependencies
-    const { session, source } =
-      settings.mode === 'scope'
-        ? await scopeCredentialsInEnvironment(settings, policy, deps)
-        : await assumeRoleWithSessionPolicy(settings, policy, deps)
+    const work = async (): Promise<FlowResult> => {
+      switch (settings.mode) {
+        case 'scope':
+          return scopeCredentialsInEnvironment(settings, policy, deps)
+        case 'export-keys':
+          return checkKeys(settings, deps)
+        case 'assume':
+          return (
+            (settings.useExistingCredentials
+              ? await reuseExistingCredentials(settings, policy, deps)
+              : undefined) ?? assumeRoleWithSessionPolicy(settings, policy, deps)
+          )
+      }
+    }
+    const result = await timer.race(work())
+    // Done in time: what follows only writes what the step has, and is not cut off half-way.
+    timer.disarm()
+    const { session, source, hops } = result
+    if (result.reused) {
+      setIdentityOutputs(session)
+      if (settings.jobSummary) await writeJobSummary(reusedSummaryMarkdown(session, settings))
+      return
+    }
 
     exportSession(session, {
       region: settings.region,
@@ -112,7 +146,7 @@ export async function run(): Promise<void> {
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
     core.info(
-      `${settings.mode === 'scope' ? `Scoped ${session.arn} (scoped session ${session.scopedSessionId})` : `Assumed ${session.arn}`}; the credentials expire at ${session.credentials.expiration.toISOString()}` +
+      `${describeOutcome(settings, session)}${session.credentials.expiration ? `; the credentials expire at ${session.credentials.expiration.toISOString()}` : ''}` +
         (session.utilization !== undefined && hasSessionPolicy(policy)
           ? `; the session policies use ${session.utilization}% of the packed-policy space`
           : '') +
@@ -128,6 +162,7 @@ export async function run(): Promise<void> {
         assumeSummaryMarkdown({
           session,
           source,
+          hops,
           policy,
           region: settings.region,
           now: new Date(),
@@ -137,6 +172,19 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     fail(error)
+  } finally {
+    deadline?.disarm()
+  }
+}
+
+function describeOutcome(settings: StsSettings, session: FlowResult['session']): string {
+  switch (settings.mode) {
+    case 'scope':
+      return `Scoped ${session.arn} (scoped session ${session.scopedSessionId})`
+    case 'export-keys':
+      return `Exported the keys of ${session.arn}`
+    case 'assume':
+      return `Assumed ${session.arn}`
   }
 }
 
@@ -162,7 +210,7 @@ function warnAboutDestination(settings: StsSettings): void {
   if (
     settings.awsProfile !== undefined &&
     !settings.exportEnv &&
-    !(settings.mode === 'assume' && settings.unsetCurrentCredentials) &&
+    !(settings.mode !== 'scope' && settings.unsetCurrentCredentials) &&
     process.env.AWS_ACCESS_KEY_ID
   ) {
     core.warning(

@@ -3,6 +3,7 @@ import { renderExplanationMarkdown } from '../policy/explain.js'
 import type { SessionPolicy } from '../policy/session-policy.js'
 import type { SourceChoice } from '../sources/choose.js'
 import type { AssumedSession } from '../aws/sts.js'
+import type { StepSession } from '../flows/dependencies.js'
 
 /** Characters of the utilization bar: one per 10%. */
 const BAR_WIDTH = 10
@@ -40,8 +41,10 @@ export function policyMarkdown(policy: SessionPolicy): string {
 }
 
 export interface AssumeSummary {
-  session: AssumedSession
+  session: StepSession
   source: SourceChoice
+  /** via-roles: the sessions of the hops before the last. */
+  hops?: AssumedSession[]
   policy: SessionPolicy
   region: string
   now: Date
@@ -53,15 +56,25 @@ export interface AssumeSummary {
 export function assumeSummaryMarkdown(summary: AssumeSummary): string {
   const { session, source, policy } = summary
   const expires = session.credentials.expiration
-  const minutes = Math.round((expires.getTime() - summary.now.getTime()) / 60000)
   const rows: Array<[string, string]> = [
     ['Session', `\`${session.arn}\``],
     ['Source', `${source.label}: ${source.reason}`],
     ['Account', session.account],
     ['Region', summary.region],
-    ['Expires', `${expires.toISOString()} (in ${minutes} minutes)`]
+    [
+      'Expires',
+      expires === undefined
+        ? 'not known (long-term keys)'
+        : `${expires.toISOString()} (in ${Math.round((expires.getTime() - summary.now.getTime()) / 60000)} minutes)`
+    ]
   ]
   if (session.scopedSessionId) rows.splice(1, 0, ['Scoped session', session.scopedSessionId])
+  if (summary.hops !== undefined) {
+    rows.splice(1, 0, [
+      'Through',
+      summary.hops.map((hop, i) => `${i + 1}. \`${hop.arn}\``).join('<br>')
+    ])
+  }
   if (session.utilization !== undefined) {
     rows.push(['Packed-policy space used', `\`${utilizationBar(session.utilization)}\``])
   }
@@ -72,9 +85,22 @@ export function assumeSummaryMarkdown(summary: AssumeSummary): string {
   ].join('\n')
   const what = session.scopedSessionId
     ? 'scoped the session in the environment'
-    : 'assumed a narrowed session'
+    : source.kind === 'keys' && summary.session.credentials.expiration === undefined
+      ? 'exported the keys'
+      : 'assumed a narrowed session'
   const text = `### scoped-role: ${what}\n\n${table}\n\n${policyMarkdown(policy)}\n`
-  return summary.maskAccount ? text.split(session.account).join('***') : text
+  if (!summary.maskAccount) return text
+  const accounts = [session.account, ...(summary.hops ?? []).map(hop => hop.account)]
+  return accounts.reduce((masked, account) => masked.split(account).join('***'), text)
+}
+
+/** use-existing-credentials kept the environment's session: who it is, and that nothing changed. */
+export function reusedSummaryMarkdown(
+  session: StepSession,
+  options: { maskAccountId: boolean }
+): string {
+  const text = `### scoped-role: kept the session in the environment\n\n\`${session.arn}\` is a session of the requested role (use-existing-credentials); nothing was assumed or exported.\n`
+  return options.maskAccountId ? text.split(session.account).join('***') : text
 }
 
 export function checkSummaryMarkdown(policy: SessionPolicy): string {

@@ -148,7 +148,8 @@ export function upsertSection(text: string, name: string, entries: Record<string
 export interface ProfileWrite {
   profile: string
   files: ProfileFiles
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
+  /** Long-term keys (keys without a role) have no session token. */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   region: string
   overwrite: boolean
 }
@@ -166,7 +167,9 @@ export function writeProfile(write: ProfileWrite): void {
     upsertSection(credentialsText, sectionName('credentials', profile), {
       aws_access_key_id: write.credentials.accessKeyId,
       aws_secret_access_key: write.credentials.secretAccessKey,
-      aws_session_token: write.credentials.sessionToken
+      ...(write.credentials.sessionToken !== undefined && {
+        aws_session_token: write.credentials.sessionToken
+      })
     })
   )
   writePrivate(

@@ -27,6 +27,8 @@ export interface StsEndpointSettings {
   stsEndpoint?: string
   useFipsEndpoint: boolean
   httpProxy?: string
+  /** The no-proxy input, comma-separated: replaces NO_PROXY for these requests. */
+  noProxy?: string
 }
 
 export function stsEndpointUrl(
@@ -52,7 +54,7 @@ export function proxyAgents(
   env: Record<string, string | undefined>
 ): { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent } | undefined {
   const url = new URL(stsEndpointUrl(settings, env))
-  const agent = withProxyInput(settings.httpProxy, () =>
+  const agent = withProxyInputs(settings, () =>
     getProxyUrl(url) === undefined ? undefined : new HttpClient('scoped-role').getAgent(url.href)
   )
   if (agent === undefined) return undefined
@@ -79,32 +81,49 @@ export function checkProxyApplies(
 ): void {
   if (settings.httpProxy === undefined) return
   const url = new URL(stsEndpointUrl(settings, env))
-  if (!checkBypass(url)) return
+  if (!withProxyInputs(settings, () => checkBypass(url))) return
   const loopback = /^(localhost|127\.|\[::1\]|\[0:0:0:0:0:0:0:1\])/i.test(url.host)
   throw new InputError(
     'http-proxy',
     `is set, but the proxy would not be used for the STS endpoint ${url.host}: ${
       loopback
         ? 'it is a loopback address, which is always reached directly'
-        : 'NO_PROXY (or no_proxy) lists it'
+        : settings.noProxy !== undefined
+          ? 'no-proxy lists it'
+          : 'NO_PROXY (or no_proxy) lists it'
     }.`,
     loopback
       ? 'Remove http-proxy (a local endpoint needs none), or point sts-endpoint at a host the proxy serves.'
-      : 'Take the host out of NO_PROXY for this step (env: NO_PROXY: …), or remove http-proxy.'
+      : settings.noProxy !== undefined
+        ? 'Take the host out of no-proxy, or remove http-proxy.'
+        : 'Take the host out of NO_PROXY for this step (env: NO_PROXY: …), or remove http-proxy.'
   )
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+const NO_PROXY_VARIABLES = ['NO_PROXY', 'no_proxy']
 
 /**
  * The bundled client reads the proxy only from the environment (lower case first). The
- * http-proxy input is meant for this step's STS requests alone, so it is set just while the
- * agent is made, then the environment is put back (the OIDC token request is not affected).
+ * http-proxy and no-proxy inputs are meant for this step's STS requests alone, so they are set
+ * just while the agent is made (or the bypass checked), then the environment is put back (the
+ * OIDC token request is not affected).
  */
-function withProxyInput<T>(proxy: string | undefined, make: () => T): T {
-  if (proxy === undefined) return make()
-  const saved = PROXY_VARIABLES.map(name => [name, process.env[name]] as const)
-  for (const name of PROXY_VARIABLES) process.env[name] = proxy
+function withProxyInputs<T>(
+  settings: Pick<StsEndpointSettings, 'httpProxy' | 'noProxy'>,
+  make: () => T
+): T {
+  const replaced: Array<[string, string]> = [
+    ...(settings.httpProxy !== undefined
+      ? PROXY_VARIABLES.map(name => [name, settings.httpProxy!] as [string, string])
+      : []),
+    ...(settings.noProxy !== undefined
+      ? NO_PROXY_VARIABLES.map(name => [name, settings.noProxy!] as [string, string])
+      : [])
+  ]
+  if (replaced.length === 0) return make()
+  const saved = replaced.map(([name]) => [name, process.env[name]] as const)
+  for (const [name, value] of replaced) process.env[name] = value
   try {
     return make()
   } finally {

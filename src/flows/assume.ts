@@ -5,7 +5,6 @@ import {
   assumeRoleWithWebIdentity,
   getCallerIdentity,
   type AssumedSession,
-  type RoleRequest,
   type Sts
 } from '../aws/sts.js'
 import type { SessionPolicy } from '../policy/session-policy.js'
@@ -15,6 +14,7 @@ import { chooseSource, type SourceChoice } from '../sources/choose.js'
 import { boundedChain, loadSourceCredentials } from '../sources/credentials.js'
 import { webIdentityToken } from '../sources/web-identity.js'
 import { connect, type FlowDependencies, type FlowResult } from './dependencies.js'
+import { assumeFinal, hopRequest, logPlan, throughHops } from './hops.js'
 import { acceptAccount, acceptSession, maskAccount, maskCredentials } from './session.js'
 
 type WebIdentitySource = Extract<SourceChoice, { kind: 'oidc' | 'web-identity-file' }>
@@ -32,6 +32,7 @@ export async function assumeRoleWithSessionPolicy(
   const { role } = settings
   const source = chooseSource(settings.source, deps.env)
   let session: AssumedSession
+  let hops: AssumedSession[] | undefined
   if (source.kind === 'oidc' || source.kind === 'web-identity-file') {
     if (!('arn' in role)) {
       throw new InputError(
@@ -42,32 +43,28 @@ export async function assumeRoleWithSessionPolicy(
     }
     acceptAccount(parseArn(role.arn)!.account, settings, deps)
     logSource(source, deps)
-    session = await withWebIdentity(role.arn, source, settings, policy, deps)
+    session = await withWebIdentity(
+      settings.viaRoles[0] ?? role.arn,
+      source,
+      settings,
+      policy,
+      deps
+    )
   } else {
     if ('arn' in role) acceptAccount(parseArn(role.arn)!.account, settings, deps)
     logSource(source, deps)
     session = await withCredentials(source, settings, policy, deps)
   }
+  // With via-roles, role-to-assume is an ARN (checked with the inputs).
+  if (settings.viaRoles.length > 0 && 'arn' in role) {
+    ;({ session, hops } = await throughHops(session, role.arn, settings, policy, deps))
+  }
   await acceptSession(session, settings, deps)
-  return { session, source }
+  return { session, source, ...(hops !== undefined && { hops }) }
 }
 
 function logSource(source: SourceChoice, deps: FlowDependencies): void {
   deps.info(`Source credentials: ${source.label}, because ${source.reason}.`)
-}
-
-function roleRequest(
-  roleArn: string,
-  settings: AssumeSettings,
-  policy: SessionPolicy
-): RoleRequest {
-  return {
-    roleArn,
-    roleSessionName: settings.roleSessionName,
-    durationSeconds: settings.durationSeconds,
-    policy: policy.inline,
-    policyArns: policy.managedArns
-  }
 }
 
 /** AssumeRoleWithWebIdentity: unsigned, with the job's OIDC token or a token file. */
@@ -78,7 +75,9 @@ async function withWebIdentity(
   policy: SessionPolicy,
   deps: FlowDependencies
 ): Promise<AssumedSession> {
-  for (const name of settings.assumeRoleOnlyInputs) {
+  // With via-roles, the AssumeRole-only parameters go on the last hop, an AssumeRole.
+  const last = settings.viaRoles.length === 0
+  for (const name of last ? settings.assumeRoleOnlyInputs : []) {
     deps.warn(
       `${name} is not sent: AssumeRoleWithWebIdentity does not take it (session tags come from the token; external ids, MFA and source identities are AssumeRole only).`
     )
@@ -90,13 +89,23 @@ async function withWebIdentity(
       deps
     )
   let current = await token()
-  const request = roleRequest(roleArn, settings, policy)
-  logPlan(roleArn, settings, deps)
+  const {
+    roleArn: arn,
+    roleSessionName,
+    durationSeconds,
+    policy: inline,
+    policyArns
+  } = hopRequest(roleArn, settings, policy, last)
+  const request = { roleArn: arn, roleSessionName, durationSeconds, policy: inline, policyArns }
+  logPlan(request, settings, deps)
   deps.debug(`AssumeRoleWithWebIdentity request: ${JSON.stringify(request)}`)
+  const client = connect(settings, deps)
   // After a refresh, later retries must send the new token, not the refused first one.
-  return assumeRoleWithWebIdentity(connect(settings, deps), request, async fresh =>
-    fresh ? (current = await token()) : current
-  )
+  const assume = (r: typeof request) =>
+    assumeRoleWithWebIdentity(client, r, async fresh =>
+      fresh ? (current = await token()) : current
+    )
+  return last ? assumeFinal(assume, request, settings, deps) : assume(request)
 }
 
 /** AssumeRole, signed with the key inputs or the environment's credentials. */
@@ -114,9 +123,12 @@ async function withCredentials(
   if (source.kind === 'environment') maskCredentials(credentials, deps.mask)
   const client = connect(settings, deps, credentials)
   const { role } = settings
+  const [firstHop] = settings.viaRoles
   let roleArn: string
   let sourceArn: string | undefined
-  if ('arn' in role) {
+  if (firstHop !== undefined) {
+    roleArn = firstHop
+  } else if ('arn' in role) {
     roleArn = role.arn
   } else {
     // A bare role name is completed with the source account, which only STS can tell.
@@ -125,18 +137,14 @@ async function withCredentials(
     acceptAccount(caller.account, settings, deps)
     roleArn = roleArnFor(settings.partition, caller.account, role.name)
   }
-  logPlan(roleArn, settings, deps)
-  const request = {
-    ...roleRequest(roleArn, settings, policy),
-    externalId: settings.externalId,
-    mfa: settings.mfa,
-    tags: settings.tags,
-    transitiveTagKeys: settings.transitiveTagKeys,
-    sourceIdentity: settings.sourceIdentity
-  }
+  const last = firstHop === undefined
+  const request = hopRequest(roleArn, settings, policy, last)
+  logPlan(request, settings, deps)
   deps.debug(`AssumeRole request: ${JSON.stringify(withoutSecrets(request))}`)
   try {
-    return await assumeRole(client, request, sourceArn)
+    return last
+      ? await assumeFinal(r => assumeRole(client, r, sourceArn), request, settings, deps)
+      : await assumeRole(client, request, sourceArn)
   } catch (error) {
     throw await withSourcePrincipal(error, client, sourceArn, settings, deps)
   }
@@ -161,14 +169,6 @@ async function withSourcePrincipal(
   if (caller === undefined) return error
   maskAccount(caller.account, settings, deps)
   return explainStsError(error.cause, { ...error.context, sourceArn: caller.arn })
-}
-
-function logPlan(roleArn: string, settings: AssumeSettings, deps: FlowDependencies): void {
-  deps.info(
-    `Assuming ${roleArn} as session '${settings.roleSessionName}' for ${settings.durationSeconds} s in ${settings.region}` +
-      (settings.mfa ? ` with MFA device ${settings.mfa.serialNumber}` : '') +
-      '.'
-  )
 }
 
 /**

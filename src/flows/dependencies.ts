@@ -29,9 +29,19 @@ export interface FlowDependencies {
   proxyAgents?: (settings: StsEndpointSettings) => StsClientOptions['agents']
 }
 
+/**
+ * The session a flow hands to its front: STS's answer, or (keys without a role) the keys
+ * themselves, whose expiry is not known.
+ */
+export type StepSession = Omit<AssumedSession, 'credentials'> & { credentials: AwsCredentials }
+
 export interface FlowResult {
-  session: AssumedSession
+  session: StepSession
   source: SourceChoice
+  /** via-roles: the session of each hop before the last, in order. */
+  hops?: AssumedSession[]
+  /** use-existing-credentials: the environment's credentials were kept; nothing new to export. */
+  reused?: boolean
 }
 
 /** A client for these settings: endpoint, FIPS, proxy, retry policy; signed when credentials are given. */

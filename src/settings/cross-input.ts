@@ -1,7 +1,8 @@
+import type { SessionTag } from '../aws/sts.js'
 import { InputError } from '../shared/errors.js'
-import { isGiven } from './fields.js'
-import { refusedIn, type RawInputs } from './input-rules.js'
-import type { ScopeSettings, SourceKind, SourceRequest, StaticKeys } from './settings.js'
+import { isGiven, parseBoolean } from './fields.js'
+import { isWritten, refusedIn, type RawInputs } from './input-rules.js'
+import type { RoleRef, ScopeSettings, SourceKind, SourceRequest, StaticKeys } from './settings.js'
 
 /** Rules between inputs: each is checked here, once, before any request. */
 
@@ -14,6 +15,8 @@ export interface SourceInputs {
   webIdentityTokenFile?: string
   roleChaining: boolean
   forceSource?: SourceKind
+  /** force-skip-oidc: without keys or a token file, the environment's credentials, never OIDC. */
+  skipOidc: boolean
   unsetCurrentCredentials: boolean
   durationSeconds: number
 }
@@ -70,6 +73,13 @@ export function sourceRequest(settings: SourceInputs): SourceRequest {
       `Remove ${ignored[0]}${ignored[0] === 'aws-access-key-id' ? ' and aws-secret-access-key' : ''}, or remove force-source.`
     )
   }
+  if (settings.skipOidc && settings.forceSource === 'oidc') {
+    throw new InputError(
+      'force-skip-oidc',
+      "is true, but force-source is 'oidc'.",
+      'Remove one of the two.'
+    )
+  }
   const forced = settings.forceSource !== undefined
   if (settings.forceSource === 'oidc') return { kind: 'oidc' }
   if (settings.forceSource === 'environment')
@@ -96,7 +106,136 @@ export function sourceRequest(settings: SourceInputs): SourceRequest {
       'Set web-identity-token-file to the token path, or choose another source.'
     )
   }
+  if (settings.skipOidc) return { kind: 'environment', because: 'force-skip-oidc' }
   return { kind: 'any' }
+}
+
+/**
+ * export-env and output-env-credentials (its name in aws-actions/configure-aws-credentials) are
+ * one setting: the one written wins, and two that disagree are an error.
+ */
+export function exportEnvSetting(raw: RawInputs): boolean {
+  const fallback = raw['aws-profile'] === ''
+  const exportEnv = parseBoolean('export-env', raw['export-env'], fallback)
+  const outputEnv = parseBoolean('output-env-credentials', raw['output-env-credentials'], fallback)
+  if (raw['export-env'] !== '' && raw['output-env-credentials'] !== '' && exportEnv !== outputEnv) {
+    throw new InputError(
+      'output-env-credentials',
+      `is ${outputEnv}, but export-env is ${exportEnv}; they are the same setting.`,
+      'Keep one of the two.'
+    )
+  }
+  return raw['export-env'] !== '' ? exportEnv : outputEnv
+}
+
+/** The tag inputs that add tags, by name, when given. */
+const TAG_INPUTS = [
+  'role-session-tags',
+  'custom-tags',
+  'tag-session-with-github-context',
+  'tag-session-like-configure-aws-credentials',
+  'transitive-tag-keys'
+] as const
+
+/**
+ * role-skip-session-tagging exists because aws-actions/configure-aws-credentials tags every
+ * session; here nothing is tagged unless asked, so with a tag input it contradicts it. The two
+ * sets of run tags overlap (Repository, Workflow, RunId, …): one of them.
+ */
+export function checkTagInputs(raw: RawInputs): void {
+  if (parseBoolean('role-skip-session-tagging', raw['role-skip-session-tagging'], false)) {
+    const tagging = TAG_INPUTS.find(name => isGiven(raw[name]))
+    if (tagging !== undefined) {
+      throw new InputError(
+        'role-skip-session-tagging',
+        `is true, but ${tagging} asks for session tags.`,
+        `Remove ${tagging}, or role-skip-session-tagging (no session tags are sent unless an input asks for them).`
+      )
+    }
+  }
+  if (
+    parseBoolean(
+      'tag-session-with-github-context',
+      raw['tag-session-with-github-context'],
+      false
+    ) &&
+    parseBoolean(
+      'tag-session-like-configure-aws-credentials',
+      raw['tag-session-like-configure-aws-credentials'],
+      false
+    )
+  ) {
+    throw new InputError(
+      'tag-session-like-configure-aws-credentials',
+      'and tag-session-with-github-context both add tags naming the run (Repository, Workflow, RunId, Actor, Commit).',
+      'Keep one of the two.'
+    )
+  }
+}
+
+/** custom-tags and role-session-tags together: a key may be given once (STS ignores case). */
+export function checkTagOverlap(sessionTags: SessionTag[], customTags: SessionTag[]): void {
+  const keys = new Set(sessionTags.map(tag => tag.key.toLowerCase()))
+  const twice = customTags.find(tag => keys.has(tag.key.toLowerCase()))
+  if (twice !== undefined) {
+    throw new InputError(
+      'custom-tags',
+      `sets '${twice.key}', which role-session-tags sets too.`,
+      'Give each tag in one of the two inputs.'
+    )
+  }
+}
+
+/**
+ * via-roles: every hop after the first is a chained session, which STS caps at one hour, and
+ * the last role must be a full ARN (a hop has no source account to complete a bare name with).
+ */
+export function checkHops(
+  viaRoles: string[],
+  role: RoleRef | undefined,
+  durationSeconds: number
+): void {
+  if (viaRoles.length === 0) return
+  if (role !== undefined && !('arn' in role)) {
+    throw new InputError(
+      'role-to-assume',
+      `is the bare name '${role.name}', but with via-roles the account cannot be taken from the source credentials.`,
+      'Write the full ARN, e.g. arn:aws:iam::123456789012:role/NAME.'
+    )
+  }
+  if (durationSeconds > CHAINED_MAX_DURATION_SECONDS) {
+    throw new InputError(
+      'role-duration-seconds',
+      `is ${durationSeconds}, but with via-roles the role is assumed by another role's session, which STS caps at 3600 seconds.`,
+      'Write role-duration-seconds: 3600 or less.'
+    )
+  }
+}
+
+/**
+ * use-existing-credentials keeps the environment's credentials; given keys say to use those
+ * instead, so the two contradict each other.
+ */
+export function checkUseExisting(raw: RawInputs, useExisting: boolean): void {
+  if (useExisting && raw['aws-access-key-id'] !== '') {
+    throw new InputError(
+      'use-existing-credentials',
+      "keeps the environment's credentials, but aws-access-key-id says to use these keys.",
+      'Remove one of the two.'
+    )
+  }
+}
+
+/** Whether an input that only mode: assume with a role uses is written (for the keys-only path). */
+export function writtenRoleInput(raw: RawInputs): string | undefined {
+  return (
+    [
+      'inline-session-policy',
+      'inline-session-policy-file',
+      'managed-session-policies',
+      'via-roles'
+    ] as const
+  ).find(name => isWritten(raw, name))
 }
 
 /** What GetScopedCredentials cannot take, refused before any request. */

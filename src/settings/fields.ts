@@ -4,7 +4,7 @@ import { describeRoleArnProblem } from '../aws/role-arn.js'
 import { InputError } from '../shared/errors.js'
 import { splitList } from './list-input.js'
 import type { InputName } from './input-names.js'
-import type { RawInputs } from './input-rules.js'
+import { isWritten, type RawInputs } from './input-rules.js'
 import {
   MODES,
   SOURCE_KINDS,
@@ -34,6 +34,14 @@ export function parseRetryPolicy(raw: RawInputs): RetryPolicy {
     1,
     20
   )
+  const disabled = parseBoolean('disable-retry', raw['disable-retry'], false)
+  if (disabled && isWritten(raw, 'retry-max-attempts') && attempts !== 1) {
+    throw new InputError(
+      'disable-retry',
+      `is true, which means one attempt, but retry-max-attempts is ${attempts}.`,
+      'Remove one of the two.'
+    )
+  }
   const budget = parseWholeNumber(
     'retry-max-seconds',
     raw['retry-max-seconds'],
@@ -49,7 +57,7 @@ export function parseRetryPolicy(raw: RawInputs): RetryPolicy {
     300
   )
   return {
-    maxAttempts: attempts,
+    maxAttempts: disabled ? 1 : attempts,
     budgetMs: budget * 1000,
     requestTimeoutMs: Math.min(timeout, budget) * 1000
   }
@@ -102,6 +110,60 @@ export function parseProxy(value: string): string | undefined {
     }
   }
   return url.href
+}
+
+/** action-timeout-s: 0 or empty is none; at most the 6 hours a job may run. */
+export function parseActionTimeout(value: string): number | undefined {
+  const seconds = parseWholeNumber('action-timeout-s', value, 0, 0, 21600)
+  return seconds === 0 ? undefined : seconds
+}
+
+/** no-proxy: comma- or whitespace-separated, as NO_PROXY is written; kept as a comma list. */
+export function parseNoProxy(value: string): string | undefined {
+  const hosts = value.split(/[\s,]+/).filter(host => host !== '')
+  if (hosts.length === 0) return undefined
+  const bad = hosts.find(host => !/^[\w.*:[\]-]{1,255}$/.test(host))
+  if (bad !== undefined) {
+    throw new InputError(
+      'no-proxy',
+      `'${bad}' is not a host name, host:port, .suffix or *.`,
+      'Write e.g. no-proxy: .internal.example.com,169.254.169.254.'
+    )
+  }
+  return hosts.join(',')
+}
+
+/** Roles passed through before role-to-assume: full ARNs of the region's partition, at most 5. */
+export const MAX_VIA_ROLES = 5
+
+export function parseViaRoles(value: string, partition: string): string[] {
+  const roles = splitList(value)
+  if (roles.length > MAX_VIA_ROLES) {
+    throw new InputError(
+      'via-roles',
+      `lists ${roles.length} roles; at most ${MAX_VIA_ROLES} hops are taken.`,
+      'List only the roles the chain must pass through.'
+    )
+  }
+  for (const role of roles) {
+    if (!isRoleArn(role)) {
+      const { problem, fix } = isBareRoleName(role)
+        ? {
+            problem: 'is a bare role name; a hop has no source account to complete it with.',
+            fix: 'Write the full ARN, e.g. arn:aws:iam::123456789012:role/hub.'
+          }
+        : describeRoleArnProblem(role)
+      throw new InputError('via-roles', `'${role}' ${problem}`, fix)
+    }
+    if (parseArn(role)!.partition !== partition) {
+      throw new InputError(
+        'via-roles',
+        `'${role}' is not in partition '${partition}' of aws-region.`,
+        "Use roles of the region's partition."
+      )
+    }
+  }
+  return roles
 }
 
 export function parseScopedDescription(

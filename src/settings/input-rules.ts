@@ -1,4 +1,4 @@
-import { INPUT_NAMES, type InputName } from './input-names.js'
+import { INPUT_DEFAULTS, INPUT_NAMES, type InputName } from './input-names.js'
 import type { Mode } from './settings.js'
 
 /** The inputs as the runner gives them: every declared name, '' when not set. */
@@ -26,12 +26,15 @@ const NOT_SCOPE: readonly Mode[] = ['assume', 'check']
 
 export const INPUT_RULES: Readonly<Record<InputName, InputRule>> = {
   'role-to-assume': { modes: NOT_SCOPE },
+  'via-roles': { modes: NOT_SCOPE },
   'aws-region': {},
   'inline-session-policy': {},
   'inline-session-policy-file': {},
   'managed-session-policies': { modes: NOT_SCOPE },
+  'session-policy-on-every-hop': { modes: NOT_SCOPE },
   'role-session-name': { modes: NOT_SCOPE },
   'role-duration-seconds': {},
+  'special-characters-workaround': { modes: NOT_SCOPE },
   'role-external-id': { assumeRoleOnly: true, modes: NOT_SCOPE },
   'mfa-serial-number': { assumeRoleOnly: true, modes: NOT_SCOPE },
   'mfa-token-code': { secret: true, modes: NOT_SCOPE },
@@ -45,18 +48,26 @@ export const INPUT_RULES: Readonly<Record<InputName, InputRule>> = {
   'web-identity-token-file': { modes: NOT_SCOPE },
   'role-chaining': { modes: NOT_SCOPE },
   'force-source': { modes: NOT_SCOPE },
+  'force-skip-oidc': { modes: NOT_SCOPE },
+  'use-existing-credentials': { modes: NOT_SCOPE },
   'role-session-tags': { assumeRoleOnly: true, modes: NOT_SCOPE },
+  'custom-tags': { assumeRoleOnly: true, modes: NOT_SCOPE },
   'transitive-tag-keys': { assumeRoleOnly: true, modes: NOT_SCOPE },
   'source-identity': { assumeRoleOnly: true, modes: NOT_SCOPE },
   'tag-session-with-github-context': { assumeRoleOnly: true, modes: NOT_SCOPE },
+  'tag-session-like-configure-aws-credentials': { assumeRoleOnly: true, modes: NOT_SCOPE },
+  'role-skip-session-tagging': { modes: NOT_SCOPE },
   'allowed-account-ids': {},
   'output-credentials': {},
   'unset-current-credentials': { modes: NOT_SCOPE },
   'mask-aws-account-id': {},
   'retry-max-attempts': {},
+  'disable-retry': {},
   'retry-max-seconds': {},
   'request-timeout-seconds': {},
+  'action-timeout-s': {},
   'http-proxy': {},
+  'no-proxy': {},
   'use-fips-endpoint': {},
   mode: {},
   'forbid-actions': {},
@@ -64,6 +75,7 @@ export const INPUT_RULES: Readonly<Record<InputName, InputRule>> = {
   'job-summary': {},
   'aws-profile': {},
   'export-env': {},
+  'output-env-credentials': {},
   'overwrite-aws-profile': {},
   'scoped-session-description': {}
 }
@@ -78,4 +90,12 @@ export const ASSUME_ROLE_ONLY_INPUTS: readonly InputName[] = where(
 
 export function refusedIn(mode: Mode): InputName[] {
   return where(rule => rule.modes !== undefined && !rule.modes.includes(mode))
+}
+
+/**
+ * Whether the workflow wrote the input: the runner fills in declared defaults, so a value equal
+ * to its default counts as not written (the rules between overlapping inputs need to know).
+ */
+export function isWritten(raw: RawInputs, name: InputName): boolean {
+  return raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name]
 }

@@ -1,9 +1,21 @@
 import { resolve } from 'node:path'
 import { partitionOf } from '../aws/arn.js'
 import type { PolicyInputs } from '../policy/session-policy.js'
-import { checkScopeInputs, sourceRequest } from './cross-input.js'
+import {
+  checkHops,
+  checkScopeInputs,
+  checkTagInputs,
+  checkTagOverlap,
+  checkUseExisting,
+  exportEnvSetting,
+  sourceRequest,
+  writtenRoleInput
+} from './cross-input.js'
 import {
   isGiven,
+  parseActionTimeout,
+  parseNoProxy,
+  parseViaRoles,
   parseAccountIds,
   parseAudience,
   parseBoolean,
@@ -28,8 +40,17 @@ import {
 import { ASSUME_ROLE_ONLY_INPUTS, type RawInputs } from './input-rules.js'
 import { splitList } from './list-input.js'
 import { parseInlinePolicySource } from './policy-file.js'
-import { checkSessionTags, githubContextTags, mergeTags, parseSessionTags } from './session-tags.js'
-import type { AssumeInputs, Settings } from './settings.js'
+import { InputError } from '../shared/errors.js'
+import {
+  DROPPABLE_TAG_KEYS,
+  checkSessionTags,
+  configureAwsCredentialsTags,
+  githubContextTags,
+  mergeTags,
+  parseCustomTags,
+  parseSessionTags
+} from './session-tags.js'
+import type { AssumeInputs, RoleRef, Settings } from './settings.js'
 
 /** What parsing needs from its caller; nothing else outside the raw inputs is read. */
 export interface SettingsContext {
@@ -77,13 +98,15 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
     stsEndpoint: parseEndpoint(raw['sts-endpoint']),
     useFipsEndpoint: parseBoolean('use-fips-endpoint', raw['use-fips-endpoint'], false),
     httpProxy: parseProxy(raw['http-proxy']),
+    noProxy: parseNoProxy(raw['no-proxy']),
     retry: parseRetryPolicy(raw),
+    actionTimeoutSeconds: parseActionTimeout(raw['action-timeout-s']),
     maskAccountId: parseBoolean('mask-aws-account-id', raw['mask-aws-account-id'], false),
     verifyCredentials: parseBoolean('verify-credentials', raw['verify-credentials'], false),
     allowedAccountIds: parseAccountIds(raw['allowed-account-ids']),
     cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true),
     outputCredentials: parseBoolean('output-credentials', raw['output-credentials'], false),
-    exportEnv: parseBoolean('export-env', raw['export-env'], raw['aws-profile'] === ''),
+    exportEnv: exportEnvSetting(raw),
     awsProfile: parseProfileName(raw['aws-profile']),
     overwriteAwsProfile: parseBoolean('overwrite-aws-profile', raw['overwrite-aws-profile'], false)
   }
@@ -103,29 +126,79 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
     case 'check': {
       // Checked as mode: assume would (the role only when given), so a dry run with the real
       // inputs finds their mistakes too; mode: check uses none of them.
-      if (raw['role-to-assume'] !== '') parseRole(raw['role-to-assume'], partition)
-      parseAssumeInputs(raw, context)
+      const role =
+        raw['role-to-assume'] !== '' ? parseRole(raw['role-to-assume'], partition) : undefined
+      parseAssumeInputs(raw, context, role, partition)
       return { ...everyMode, mode }
     }
-    case 'assume':
-      return {
-        ...callsSts,
-        mode,
-        role: parseRequiredRole(raw['role-to-assume'], partition),
-        ...parseAssumeInputs(raw, context)
+    case 'assume': {
+      const keys = parseStaticKeys(raw)
+      if (raw['role-to-assume'] === '' && keys !== undefined) {
+        // As aws-actions/configure-aws-credentials does: keys without a role are the session.
+        const roleInput = writtenRoleInput(raw)
+        if (roleInput !== undefined) {
+          throw new InputError(
+            'role-to-assume',
+            `is empty, so the keys are exported as they are; ${roleInput} needs a role to act on.`,
+            `Set role-to-assume, or remove ${roleInput}.`
+          )
+        }
+        return {
+          ...callsSts,
+          mode: 'export-keys',
+          keys,
+          unsetCurrentCredentials: parseBoolean(
+            'unset-current-credentials',
+            raw['unset-current-credentials'],
+            false
+          )
+        }
       }
+      const role = parseRequiredRole(raw['role-to-assume'], partition)
+      return { ...callsSts, mode, role, ...parseAssumeInputs(raw, context, role, partition) }
+    }
   }
 }
 
-function parseAssumeInputs(raw: RawInputs, { env, workspace }: SettingsContext): AssumeInputs {
+function parseTags(
+  raw: RawInputs,
+  env: SettingsContext['env']
+): Pick<AssumeInputs, 'tags' | 'transitiveTagKeys' | 'droppableTagKeys'> {
+  checkTagInputs(raw)
   const transitiveTagKeys = splitList(raw['transitive-tag-keys'])
-  const tags = mergeTags(
-    parseBoolean('tag-session-with-github-context', raw['tag-session-with-github-context'], false)
-      ? githubContextTags(env)
-      : [],
-    parseSessionTags(raw['role-session-tags'])
+  const likeConfigureAwsCredentials = parseBoolean(
+    'tag-session-like-configure-aws-credentials',
+    raw['tag-session-like-configure-aws-credentials'],
+    false
   )
+  const sessionTags = parseSessionTags(raw['role-session-tags'])
+  const customTags = parseCustomTags(raw['custom-tags'])
+  checkSessionTags(customTags, [], 'custom-tags')
+  checkTagOverlap(sessionTags, customTags)
+  const runTags = likeConfigureAwsCredentials
+    ? configureAwsCredentialsTags(env)
+    : parseBoolean('tag-session-with-github-context', raw['tag-session-with-github-context'], false)
+      ? githubContextTags(env)
+      : []
+  const tags = mergeTags(runTags, [...sessionTags, ...customTags])
   checkSessionTags(tags, transitiveTagKeys)
+  // Only the run's own tags are dropped, never one the workflow wrote.
+  const written = new Set([...sessionTags, ...customTags].map(tag => tag.key.toLowerCase()))
+  const droppableTagKeys = likeConfigureAwsCredentials
+    ? DROPPABLE_TAG_KEYS.filter(
+        key => !written.has(key.toLowerCase()) && tags.some(tag => tag.key === key)
+      )
+    : []
+  return { tags, transitiveTagKeys, droppableTagKeys }
+}
+
+function parseAssumeInputs(
+  raw: RawInputs,
+  { env, workspace }: SettingsContext,
+  role: RoleRef | undefined,
+  partition: string
+): AssumeInputs {
+  const { tags, transitiveTagKeys, droppableTagKeys } = parseTags(raw, env)
   const roleChaining = parseBoolean('role-chaining', raw['role-chaining'], false)
   const durationSeconds = parseDuration(raw['role-duration-seconds'])
   const unsetCurrentCredentials = parseBoolean(
@@ -140,9 +213,18 @@ function parseAssumeInputs(raw: RawInputs, { env, workspace }: SettingsContext):
       : undefined,
     roleChaining,
     forceSource: parseForceSource(raw['force-source']),
+    skipOidc: parseBoolean('force-skip-oidc', raw['force-skip-oidc'], false),
     unsetCurrentCredentials,
     durationSeconds
   })
+  const viaRoles = parseViaRoles(raw['via-roles'], partition)
+  checkHops(viaRoles, role, durationSeconds)
+  const useExistingCredentials = parseBoolean(
+    'use-existing-credentials',
+    raw['use-existing-credentials'],
+    false
+  )
+  checkUseExisting(raw, useExistingCredentials)
   return {
     roleSessionName: parseSessionName(raw['role-session-name'], env),
     durationSeconds,
@@ -153,7 +235,20 @@ function parseAssumeInputs(raw: RawInputs, { env, workspace }: SettingsContext):
     mfa: parseMfa(raw['mfa-serial-number'], raw['mfa-token-code']),
     tags,
     transitiveTagKeys,
+    droppableTagKeys,
     sourceIdentity: parseSourceIdentity(raw['source-identity']),
-    assumeRoleOnlyInputs: ASSUME_ROLE_ONLY_INPUTS.filter(name => isGiven(raw[name]))
+    assumeRoleOnlyInputs: ASSUME_ROLE_ONLY_INPUTS.filter(name => isGiven(raw[name])),
+    viaRoles,
+    sessionPolicyOnEveryHop: parseBoolean(
+      'session-policy-on-every-hop',
+      raw['session-policy-on-every-hop'],
+      false
+    ),
+    useExistingCredentials,
+    specialCharactersWorkaround: parseBoolean(
+      'special-characters-workaround',
+      raw['special-characters-workaround'],
+      false
+    )
   }
 }

@@ -8,10 +8,10 @@ import type { InputName } from './input-names.js'
  * mode has and never checks again what parsing already decided (mode: assume always has a role;
  * only mode: scope can keep the expiry of the session it narrows).
  */
-export type Settings = AssumeSettings | ScopeSettings | CheckSettings
+export type Settings = AssumeSettings | ScopeSettings | CheckSettings | KeysSettings
 
 /** The modes that call STS. */
-export type StsSettings = AssumeSettings | ScopeSettings
+export type StsSettings = AssumeSettings | ScopeSettings | KeysSettings
 
 /**
  * assume: the default; check: only check the session policy, no credentials, no request;
@@ -42,7 +42,7 @@ export type SourceRequest =
   /** An absolute path. */
   | { kind: 'web-identity-file'; path: string; forced: boolean }
   | { kind: 'oidc' }
-  | { kind: 'environment'; because: 'force-source' | 'role-chaining' }
+  | { kind: 'environment'; because: 'force-source' | 'role-chaining' | 'force-skip-oidc' }
   | { kind: 'any' }
 
 export interface Mfa {
@@ -68,7 +68,11 @@ interface CallsSts extends EveryMode {
   useFipsEndpoint: boolean
   /** A proxy URL from the input; else HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
   httpProxy?: string
+  /** Comma-separated hosts to reach directly, from the no-proxy input; replaces NO_PROXY. */
+  noProxy?: string
   retry: RetryPolicy
+  /** action-timeout-s: the whole main step must end within this, counted from its start. */
+  actionTimeoutSeconds?: number
   maskAccountId: boolean
   verifyCredentials: boolean
   allowedAccountIds?: string[]
@@ -86,6 +90,16 @@ export interface AssumeSettings extends CallsSts, AssumeInputs {
   role: RoleRef
 }
 
+/**
+ * mode: assume with keys and no role-to-assume: the keys are checked (GetCallerIdentity signed
+ * with them, allowed-account-ids) and exported as they are. Not a mode a workflow names.
+ */
+export interface KeysSettings extends CallsSts {
+  mode: 'export-keys'
+  keys: StaticKeys
+  unsetCurrentCredentials: boolean
+}
+
 /** What only mode: assume uses: the source credentials and the parameters of AssumeRole*. */
 export interface AssumeInputs {
   roleSessionName: string
@@ -101,8 +115,18 @@ export interface AssumeInputs {
   tags: SessionTag[]
   transitiveTagKeys: string[]
   sourceIdentity?: string
+  /** Tags to drop, and retry once, when STS answers PackedPolicyTooLarge. */
+  droppableTagKeys: string[]
   /** Which of the AssumeRole-only inputs were given, to warn about on the web-identity path. */
   assumeRoleOnlyInputs: InputName[]
+  /** Role ARNs passed through, in order, before the role (hub → target). */
+  viaRoles: string[]
+  /** With viaRoles: the session policy on every hop, not only the last. */
+  sessionPolicyOnEveryHop: boolean
+  /** Keep the environment's credentials when they already are a session of the role. */
+  useExistingCredentials: boolean
+  /** Assume again (bounded) until the new keys hold no punctuation. */
+  specialCharactersWorkaround: boolean
 }
 
 export interface ScopeSettings extends CallsSts {

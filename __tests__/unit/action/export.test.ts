@@ -72,9 +72,36 @@ describe('export', () => {
     expect(Object.fromEntries(core.setOutput.mock.calls)).toEqual({
       'aws-account-id': '111122223333',
       arn: session.arn,
+      'authenticated-arn': session.arn,
       'user-id': session.userId,
       expiration: '2026-11-28T06:00:00.000Z',
+      'aws-expiration': '2026-11-28T06:00:00.000Z',
       'session-token-utilization': 7
+    })
+  })
+
+  it('exports long-term keys with the stale token and expiry blanked, and no expiry outputs', () => {
+    const keys = { accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret' }
+    const identity = {
+      arn: 'arn:aws:iam::111122223333:user/ci',
+      userId: 'AIDA1',
+      account: '111122223333'
+    }
+    exportSession(
+      { ...identity, credentials: keys },
+      { region: 'eu-west-1', cleanup: false, env: true, overwriteProfile: false }
+    )
+    setIdentityOutputs({ ...identity, credentials: keys })
+    expect(Object.fromEntries(core.exportVariable.mock.calls)).toMatchObject({
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SESSION_TOKEN: '',
+      AWS_CREDENTIAL_EXPIRATION: ''
+    })
+    expect(Object.fromEntries(core.setOutput.mock.calls)).toEqual({
+      'aws-account-id': '111122223333',
+      arn: identity.arn,
+      'authenticated-arn': identity.arn,
+      'user-id': 'AIDA1'
     })
   })
 

@@ -26,6 +26,13 @@ export interface SourceInputs {
  * a forced source would silently ignore.
  */
 export function sourceRequest(settings: SourceInputs): SourceRequest {
+  if (settings.skipOidc && settings.forceSource === 'oidc') {
+    throw new InputError(
+      'force-skip-oidc',
+      "is true, but force-source is 'oidc'.",
+      'Remove one of the two.'
+    )
+  }
   if (settings.roleChaining) {
     if (settings.sourceKeys !== undefined || settings.webIdentityTokenFile !== undefined) {
       throw new InputError(
@@ -73,11 +80,16 @@ export function sourceRequest(settings: SourceInputs): SourceRequest {
       `Remove ${ignored[0]}${ignored[0] === 'aws-access-key-id' ? ' and aws-secret-access-key' : ''}, or remove force-source.`
     )
   }
-  if (settings.skipOidc && settings.forceSource === 'oidc') {
+  if (
+    settings.forceSource === undefined &&
+    settings.sourceKeys !== undefined &&
+    settings.webIdentityTokenFile !== undefined
+  ) {
+    // aws-actions/configure-aws-credentials assumes with the file here; neither may be dropped silently.
     throw new InputError(
-      'force-skip-oidc',
-      "is true, but force-source is 'oidc'.",
-      'Remove one of the two.'
+      'web-identity-token-file',
+      'is set together with aws-access-key-id; the role is assumed with one source.',
+      'Remove one of the two, or name the one to use with force-source.'
     )
   }
   const forced = settings.forceSource !== undefined

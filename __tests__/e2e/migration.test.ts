@@ -221,7 +221,15 @@ describe('a with: block written for aws-actions/configure-aws-credentials', () =
       [{ 'force-skip-oidc': 'true', 'force-source': 'oidc' }, 'force-skip-oidc:'],
       [{ 'use-existing-credentials': 'true' }, 'use-existing-credentials:'],
       [{ 'web-identity-token-file': 'token' }, 'web-identity-token-file:'],
-      [{ 'custom-tags': '{"Team":"a"}', 'role-session-tags': 'team=b' }, 'custom-tags:']
+      [{ 'custom-tags': '{"Team":"a"}', 'role-session-tags': 'team=b' }, 'custom-tags:'],
+      [
+        {
+          'sts-endpoint': 'http://sts.proxy-test.invalid:8080',
+          'http-proxy': 'http://127.0.0.1:3128',
+          'no-proxy': '.proxy-test.invalid'
+        },
+        'no-proxy lists it'
+      ]
     ]
     for (const [inputs, error] of cases) {
       expect(refusedBeforeSts(await job.run({ inputs: { ...base, ...inputs } }))).toContain(error)

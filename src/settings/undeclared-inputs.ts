@@ -19,7 +19,7 @@ const variableOf = (name: string): string => `INPUT_${name.replace(/ /g, '_').to
 const DECLARED = new Set(INPUT_NAMES.map(variableOf))
 
 /** How many edits still count as a typo of a name this long: one for short names, up to three. */
-function typoDistance(length: number): number {
+export function typoDistance(length: number): number {
   return Math.min(3, Math.max(1, Math.floor(length / 6)))
 }
 

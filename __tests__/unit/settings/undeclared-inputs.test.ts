@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { INPUT_NAMES } from '../../../src/settings/input-names.js'
-import { checkUndeclaredInputs, intendedInput } from '../../../src/settings/undeclared-inputs.js'
+import { editDistance } from '../../../src/shared/suggest.js'
+import {
+  checkUndeclaredInputs,
+  intendedInput,
+  typoDistance
+} from '../../../src/settings/undeclared-inputs.js'
 
 const variable = (name: string): string => `INPUT_${name.toUpperCase()}`
 
@@ -52,5 +57,31 @@ describe('checkUndeclaredInputs', () => {
     expect(intendedInput('node')).toBe('mode')
     expect(intendedInput('foo')).toBeUndefined()
     expect(intendedInput('token')).toBeUndefined()
+  })
+
+  it('has no declared name within a typo of another, so no name makes a typo check weaker', () => {
+    const close = INPUT_NAMES.flatMap(name =>
+      INPUT_NAMES.filter(
+        other =>
+          other !== name &&
+          editDistance(other, name, typoDistance(name.length)) <= typoDistance(name.length)
+      ).map(other => `${other} ~ ${name}`)
+    )
+    expect(close).toEqual([])
+  })
+
+  it.each([
+    ['output-env-credential', 'output-env-credentials'],
+    ['disable_retry', 'disable-retry'],
+    ['use-existing-credential', 'use-existing-credentials'],
+    ['special-character-workaround', 'special-characters-workaround'],
+    ['action-timeout-sec', 'action-timeout-s'],
+    ['custom_tags', 'custom-tags'],
+    ['via-role', 'via-roles'],
+    ['force-skip-odic', 'force-skip-oidc']
+  ])('a typo of the new %s names %s', (written, meant) => {
+    expect(checkUndeclaredInputs([variable(written)]).error?.message).toContain(
+      `Did you mean '${meant}'?`
+    )
   })
 })

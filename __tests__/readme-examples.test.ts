@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { policyDataLoaders } from '../src/policy/data.js'
@@ -23,9 +23,18 @@ interface Step {
   with?: Record<string, unknown>
 }
 
+/** The README and the guides under docs/. */
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter(name => name.endsWith('.md'))
+    .map(name => `docs/${name}`)
+]
+
 function exampleSteps(): Array<{ workflow: string; inputs: Record<string, string> }> {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
+  const blocks = DOCS.flatMap(file =>
+    [...readFileSync(join(ROOT, file), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
+  )
   const steps: Array<{ workflow: string; inputs: Record<string, string> }> = []
   for (const block of blocks) {
     const workflow = parse(block) as { name: string; jobs: Record<string, { steps: Step[] }> }
@@ -49,7 +58,7 @@ function exampleSteps(): Array<{ workflow: string; inputs: Record<string, string
   return steps
 }
 
-describe('README examples', () => {
+describe('README and docs/ examples', () => {
   const steps = exampleSteps()
 
   it('are found', () => {

@@ -1,7 +1,19 @@
-// Builds the committed bundle: dist/index.js (main step) and dist/cleanup/index.js (post step).
-// ncc copies the data files the sources read (src/data/) next to the bundle that reads them.
+// Builds the committed bundle: dist/index.js (main step), dist/cleanup/index.js (post step) and
+// dist/cli.js (the scoped-role command). ncc copies the data files the sources read (src/data/)
+// next to the bundle that reads them.
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { minify } from 'terser'
 
 const ncc = ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build']
 const build = (entry, out) =>
@@ -16,3 +28,38 @@ const build = (entry, out) =>
 rmSync('dist', { recursive: true, force: true })
 build('src/index.ts', 'dist')
 build('src/post.ts', 'dist/cleanup')
+
+// The command line goes beside the action's bundle, so both read the one copy of the data
+// files. Its chunks (N.index.js: the parts it imports only when a command needs them) keep
+// their names, which the entry file loads them by. ncc minifies only the entry file; the
+// chunks get the same treatment here (names kept, as ncc keeps them, for readable errors).
+const cli = mkdtempSync(join(tmpdir(), 'scoped-role-cli-'))
+try {
+  build('src/cli/index.ts', cli)
+  for (const name of readdirSync(cli)) {
+    const from = join(cli, name)
+    if (name === 'index.js') renameSync(from, 'dist/cli.js')
+    else if (/^\d+\.index\.js$/.test(name)) {
+      if (existsSync(join('dist', name))) throw new Error(`dist/${name} exists already`)
+      const { code } = await minify(readFileSync(from, 'utf8'), {
+        module: true,
+        compress: false,
+        mangle: { keep_classnames: true, keep_fnames: true }
+      })
+      writeFileSync(join('dist', name), code)
+    } else if (name === 'licenses.txt') {
+      // Its dependencies are among the action's: dist/licenses.txt covers them.
+      const action = readFileSync('dist/licenses.txt', 'utf8')
+      const missing = readFileSync(from, 'utf8')
+        .split('\n')
+        .filter(line => !action.includes(line))
+      if (missing.length > 0) {
+        throw new Error(`dist/licenses.txt lacks license text of the CLI: ${missing[0]}`)
+      }
+    } else if (!readFileSync(from).equals(readFileSync(join('dist', name)))) {
+      throw new Error(`the CLI's ${name} differs from dist/${name}`)
+    }
+  }
+} finally {
+  rmSync(cli, { recursive: true, force: true })
+}

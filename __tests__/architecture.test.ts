@@ -24,6 +24,19 @@ describe('module boundaries', () => {
     expect(importers.sort()).toEqual(EDGE)
   })
 
+  it('keeps the terminal front (src/cli/) off the runner: no @actions/core, no runner edge module', () => {
+    const cli = join(ROOT, 'src', 'cli')
+    const offenders = sources(cli).filter(file => {
+      const text = readFileSync(file, 'utf8')
+      const edgeImport = EDGE.some(edge =>
+        new RegExp(`from '\\.\\./${edge.replace('.ts', '')}\\.js'`).test(text)
+      )
+      return /['"]@actions\/core['"]/.test(text) || edgeImport
+    })
+    expect(offenders.map(file => relative(cli, file))).toEqual([])
+    expect(sources(cli).length).toBeGreaterThan(0)
+  })
+
   it('reads inputs in one place only', () => {
     const readers = sources()
       .filter(file =>

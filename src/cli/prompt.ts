@@ -28,6 +28,8 @@ export function promptMfaCode(
       )
     )
   }
+  // No echo before the prompt shows: a code typed or pasted early must not appear either.
+  stdin.setRawMode(true)
   process.stderr.write(`MFA code for ${serial}: `)
   return new Promise((resolve, reject) => {
     let typed = ''
@@ -59,7 +61,6 @@ export function promptMfaCode(
         ),
       PROMPT_TIMEOUT_MS
     )
-    stdin.setRawMode(true)
     stdin.resume()
     stdin.on('data', onData)
   })

@@ -127,10 +127,12 @@ function flowEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefi
 /** Who made the session, for whoever reads CloudTrail later. */
 function defaultSessionName(): string {
   let user = process.env.USER || process.env.USERNAME || ''
-  try {
-    user = userInfo().username
-  } catch {
-    // No passwd entry (some containers): the variables will do.
+  if (user === '') {
+    try {
+      user = userInfo().username
+    } catch {
+      // No passwd entry (some containers): the session is named after the tool alone.
+    }
   }
   return `scoped-role${user ? `-${sanitizeSessionName(user)}` : ''}`
     .slice(0, 64)

@@ -74,7 +74,11 @@ const POLICY_INPUTS = {
   'managed-session-policies': 'ReadOnlyAccess'
 }
 
-const CLI = join(ROOT, 'dist', 'cli.js')
+// The `scoped-role` executable as npm installs it: package.json's `bin`.
+const CLI = join(
+  ROOT,
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin['scoped-role']
+)
 // The command line with the same role and policies, its source keys in the environment as a
 // terminal would have them; its cache in the bench's own directory.
 const CLI_SESSION = [

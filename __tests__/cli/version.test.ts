@@ -10,7 +10,7 @@ describe('version', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
     expect(VERSION).toBe(pkg.version)
     expect(USER_AGENT).toBe(`scoped-role/${VERSION}`)
-    expect(pkg.bin).toEqual({ 'scoped-role': 'dist/cli.js' })
+    expect(pkg.bin).toEqual({ 'scoped-role': 'dist/cli.cjs' })
     expect(readFileSync(join(ROOT, pkg.bin['scoped-role']), 'utf8')).toMatch(
       /^#!\/usr\/bin\/env node\n/
     )

@@ -1,18 +1,23 @@
 /**
- * Runs the bundled command line (dist/cli.js) as a person or a script would: a fresh `node`
- * process with its own HOME, cache and config directories, source keys in the environment and
- * STS pointed at the local endpoint. Every run's output is scanned for every secret the
+ * Runs the `scoped-role` executable (package.json's `bin`: the launcher dist/cli.cjs, which
+ * answers from the credential cache or loads dist/cli.js) as a person or a script would: a
+ * fresh `node` process with its own HOME, cache and config directories, source keys in the
+ * environment and STS pointed at the local endpoint. Every run's output is scanned for every secret the
  * endpoint knows or issued: stderr may never hold one.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_USER, type LocalSts } from '../../local-sts/server.js'
 import { ROOT } from './harness.js'
 
-export const CLI = join(ROOT, 'dist', 'cli.js')
+export const CLI = join(
+  ROOT,
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> })
+    .bin['scoped-role']
+)
 const GUARD = pathToFileURL(join(ROOT, '__tests__/support/loopback-guard.mjs')).href
 
 export interface CliRun {

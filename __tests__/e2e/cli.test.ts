@@ -5,8 +5,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import {
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { dirname, join } from 'node:path'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
 import { CLI, Terminal, spawnCli } from './cli-harness.js'
 import { ROOT } from './harness.js'
@@ -327,6 +334,37 @@ describe('scoped-role credential-process', () => {
     )
     expect(runs.map(run => run.status)).toEqual(Array(10).fill(0))
     expect(new Set(runs.map(run => JSON.parse(run.stdout).AccessKeyId)).size).toBe(1)
+    expect(stsRequests()).toBe(1)
+  })
+
+  it('answers a fresh cache from the launcher alone, with the key the command line stored under', async () => {
+    // A preset and a policy file: the launcher derives the key from both, as the command line does.
+    writeFileSync(join(terminal.home, 'work', 'policy.json'), JSON.stringify(POLICY))
+    writeFileSync(
+      join(terminal.home, 'work', '.scoped-role.ini'),
+      `[preview]\nrole = ${ROLE}\nregion = eu-west-1\npolicy-file = policy.json\n`
+    )
+    const args = ['credential-process', 'preview', '--managed', 'ReadOnlyAccess']
+    const filled = await terminal.run(args)
+    expect(filled.status).toBe(0)
+    // The launcher without the command line beside it: whatever it answers, it answers alone.
+    const lone = join(terminal.home, 'launcher-only', 'scoped-role.cjs')
+    mkdirSync(dirname(lone))
+    copyFileSync(CLI, lone)
+    const run = (argv: readonly string[]) =>
+      spawnCli([lone, ...argv], { cwd: join(terminal.home, 'work'), env: terminal.env() })
+    const cached = await run(args)
+    expect(cached).toMatchObject({ status: 0, stderr: '' })
+    expect(JSON.parse(cached.stdout)).toEqual(JSON.parse(filled.stdout))
+    expect(stsRequests()).toBe(1)
+
+    // Any other request is the command line's: here, missing, a one-line error.
+    for (const other of [[...args, '--duration', '1800'], [...args, '--help'], ['--version']]) {
+      const missed = await run(other)
+      expect(missed.status).toBe(1)
+      expect(missed.stdout).toBe('')
+      expect(missed.stderr).toMatch(/^scoped-role: error: cannot load \S+cli\.js: Error.*\n$/)
+    }
     expect(stsRequests()).toBe(1)
   })
 

@@ -1,5 +1,3 @@
-import { homedir } from 'node:os'
-import { readCachedCredentials } from '../credential-cache.js'
 import { ActionError, InputError } from '../errors.js'
 import { closestNames } from '../suggest.js'
 import {
@@ -12,7 +10,8 @@ import {
   type ParsedArgs
 } from './options.js'
 import { REPOSITORY_FILE } from './presets.js'
-import { cacheFile, resolveRequest, type Place } from './request.js'
+import { lookUpCache, processOutput } from './cached-answer.js'
+import { currentPlace, resolveRequest } from './request.js'
 import { Terminal, writeAll } from './terminal.js'
 import { VERSION } from './version.js'
 
@@ -22,13 +21,8 @@ import { VERSION } from './version.js'
  * process answering from its cache starts about as fast as node itself.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const place: Place = {
-    // As inherited: what exec hands on, before this process sets anything for itself.
-    env: { ...process.env },
-    cwd: process.cwd(),
-    home: process.env.HOME || homedir(),
-    platform: process.platform
-  }
+  // As inherited: what exec hands on, before this process sets anything for itself.
+  const place = currentPlace()
   const [name, ...rest] = argv
   if (name === '--version' || name === '-V') {
     await writeAll(process.stdout, `${VERSION}\n`)
@@ -78,17 +72,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     // is about a different program, and a terminal would show it on every run.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
     if (command.name === 'credential-process') {
-      const file = args.values.has('no-cache') ? undefined : cacheFile(request, place)
-      // The path a loop of AWS CLI calls takes: no SDK, no policy data, one small file read.
-      const cached = file === undefined ? undefined : readCachedCredentials(file)
+      // The launcher answers a fresh cache before this module loads; run directly, this
+      // does the same: no SDK, no policy data, one small file read.
+      const { file, cached } = lookUpCache(args, request, place)
       if (cached !== undefined) {
-        await writeAll(process.stdout, `${JSON.stringify(cached)}\n`)
+        await writeAll(process.stdout, processOutput(cached))
         return 0
       }
       const { credentialProcess } = await import('./session.js')
       await writeAll(
         process.stdout,
-        `${JSON.stringify(await credentialProcess(request, file, terminal))}\n`
+        processOutput(await credentialProcess(request, file, terminal))
       )
       return 0
     }

@@ -81,7 +81,9 @@ export async function startSession(
     const { session } = await assumeRoleWithSessionPolicy(settings, policy, {
       env,
       mask: terminal.mask,
-      info: line => terminal.info(withFlagNames(line)),
+      // Mapped only when shown: the core says a few lines on every run, and each mapping
+      // builds a dozen regular expressions.
+      info: line => terminal.verbose && terminal.info(withFlagNames(line)),
       warn: line => terminal.warn(withFlagNames(line)),
       debug: terminal.debug,
       requestIdToken: () => Promise.reject(new Error('a terminal has no GitHub OIDC token')),

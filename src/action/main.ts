@@ -12,6 +12,7 @@ import {
   type SessionPolicy
 } from '../policy/session-policy.js'
 import { parseSettings } from '../settings/parse.js'
+import { MAX_POLICY_FILE_BYTES } from '../settings/policy-file.js'
 import type { StsSettings } from '../settings/settings.js'
 import { readBoundedTextFile } from '../shared/bounded-file.js'
 import { ActionError, InputError } from '../shared/errors.js'
@@ -27,9 +28,6 @@ import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
 const readTokenFile = (path: string): string =>
   readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
-
-/** A pretty-printed policy within STS's limits is a few kilobytes; nothing legitimate comes near this. */
-const MAX_POLICY_FILE_BYTES = 1024 * 1024
 
 /** The policy file may come from a pull request: only a regular file, bounded, links kept inside. */
 const readPolicyFile = (path: string, workspace: string): string =>

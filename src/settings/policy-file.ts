@@ -4,6 +4,9 @@ import { FileRefused } from '../shared/bounded-file.js'
 import { InputError } from '../shared/errors.js'
 import type { RawInputs } from './input-rules.js'
 
+/** A pretty-printed policy within STS's limits is a few kilobytes; nothing legitimate comes near this. */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024
+
 /**
  * The inline session policy as written, from inline-session-policy or from the file
  * inline-session-policy-file names (relative to `workspace`). `readFile` is the front's bounded

@@ -191,6 +191,40 @@ describe('scoped-role exec', () => {
     expect(sts.requests).toHaveLength(0)
   })
 
+  it('words the core messages for a terminal: no job, step or workflow to speak of', async () => {
+    const runnerWords = /\b(job|step|workflow|this action|actions\/checkout)\b/i
+    const missing = await terminal.run(['exec', ...BASE, '--policy-file', 'no.json', '--', 'true'])
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(
+      /^scoped-role: error: --policy-file: cannot read '.*no\.json' \(.*ENOENT.*\)\. Give a path relative to the working directory \(in a preset, relative to the preset's file\), and check that the file is there\.\n$/
+    )
+    sts.injectFault({ status: 400, code: 'Throttling', message: 'Rate exceeded' }, 5)
+    const throttled = await terminal.run([
+      'exec',
+      ...BASE,
+      '--retry-max-attempts',
+      '2',
+      '--',
+      'true'
+    ])
+    expect(throttled.status).toBe(1)
+    expect(throttled.stderr).toContain(
+      'this is usually passing throttling or an outage. Run the command again; if it repeats, raise --retry-max-attempts or --retry-max-seconds'
+    )
+    sts.reset()
+    const noSource = await terminal.run(['exec', ...BASE, '--', 'true'], {
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }
+    })
+    expect(noSource.status).toBe(1)
+    expect(noSource.stderr).toContain('a terminal has no GitHub OIDC token')
+    expect(noSource.stderr).toContain('Log in first (e.g. aws sso login)')
+    for (const run of [missing, throttled, noSource]) {
+      expect(run.stderr).not.toMatch(runnerWords)
+      expect(run.stderr).not.toContain('    at ')
+    }
+    expect(sts.requests.filter(request => request.action === 'AssumeRole')).toHaveLength(0)
+  })
+
   it('explains a refusal by STS in one line, without a stack trace or a secret, and runs nothing', async () => {
     const run = await terminal.run([
       'exec',

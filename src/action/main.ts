@@ -24,6 +24,7 @@ import {
 } from './export.js'
 import { readInputs } from './inputs.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
+import { RUNNER_WORDING } from './wording.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
 const readTokenFile = (path: string): string =>
@@ -50,13 +51,14 @@ export async function run(): Promise<void> {
     const settings = parseSettings(readInputs(), {
       env: process.env,
       workspace,
-      readFile: path => readPolicyFile(path, workspace)
+      readFile: path => readPolicyFile(path, workspace),
+      wording: RUNNER_WORDING
     })
     if (settings.mode !== 'check') {
       maskProxyPassword(settings.httpProxy)
       checkProxyApplies(settings, process.env)
     }
-    const policy = buildSessionPolicy(settings.policy, policyDataLoaders)
+    const policy = buildSessionPolicy(settings.policy, policyDataLoaders, RUNNER_WORDING)
     for (const warning of policy.warnings) core.warning(warning)
     core.info(describePolicy(policy))
     if (policy.explanation.length > 0) core.debug(renderExplanationText(policy.explanation))
@@ -86,6 +88,7 @@ export async function run(): Promise<void> {
     }
     const deps = {
       env: process.env,
+      wording: RUNNER_WORDING,
       mask: core.setSecret,
       info: core.info,
       warn: core.warning,

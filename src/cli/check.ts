@@ -11,6 +11,7 @@ import { InputError } from '../shared/errors.js'
 import { lineAndColumn, statementSpans } from './json-position.js'
 import { CHECK_FORMATS, UsageError, withFlagNames, type ParsedArgs } from './options.js'
 import { writeAll } from './terminal.js'
+import { TERMINAL_WORDING } from './wording.js'
 
 export interface Finding {
   file: string
@@ -122,7 +123,8 @@ export function checkFile(
         forbidActions: options.forbid,
         requireSessionPolicy: options.requireSessionPolicy
       },
-      policyDataLoaders
+      policyDataLoaders,
+      TERMINAL_WORDING
     )
     return policy.warnings.map(warning => {
       const message = withoutInput(warning)

@@ -13,11 +13,12 @@ import { parseSettings } from '../settings/parse.js'
 import { MAX_POLICY_FILE_BYTES } from '../settings/policy-file.js'
 import type { AssumeSettings } from '../settings/settings.js'
 import { readBoundedTextFile } from '../shared/bounded-file.js'
-import { ActionError, InputError } from '../shared/errors.js'
+import { InputError } from '../shared/errors.js'
 import { ENV_FORMATS, UsageError, withFlagNames } from './options.js'
 import { promptMfaCode } from './prompt.js'
 import { rawInputs, type SessionRequest } from './request.js'
 import type { Terminal } from './terminal.js'
+import { TERMINAL_WORDING } from './wording.js'
 
 /** The narrowed session, as the commands hand it on. */
 export interface TerminalSession {
@@ -61,12 +62,17 @@ export async function startSession(
       request.profile ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE
     )
   }
-  const context = { env, workspace: process.cwd(), readFile: readPolicyFile }
+  const context = {
+    env,
+    workspace: process.cwd(),
+    readFile: readPolicyFile,
+    wording: TERMINAL_WORDING
+  }
   let settings = assumeSettings(
     ask ? { ...raw, 'mfa-token-code': PLACEHOLDER_MFA_CODE } : raw,
     context
   )
-  const policy = buildSessionPolicy(settings.policy, policyDataLoaders)
+  const policy = buildSessionPolicy(settings.policy, policyDataLoaders, TERMINAL_WORDING)
   for (const warning of policy.warnings) terminal.warn(withFlagNames(warning))
   if (ask) {
     const code = await promptMfaCode(raw['mfa-serial-number'])
@@ -74,50 +80,37 @@ export async function startSession(
     settings = assumeSettings({ ...raw, 'mfa-token-code': code }, context)
   }
 
-  let chainError: unknown
   const credentialChain = async (): Promise<AwsCredentials> => {
     const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
-    try {
-      return await defaultProvider({
-        ...(request.profile ? { profile: request.profile } : {}),
-        // A source profile that itself asks for MFA (role_arn with mfa_serial) asks here too.
-        mfaCodeProvider: async serial => {
-          const code = await promptMfaCode(serial)
-          terminal.mask(code)
-          return code
-        }
-      })()
-    } catch (error) {
-      chainError = error
-      throw error
-    }
+    return defaultProvider({
+      ...(request.profile ? { profile: request.profile } : {}),
+      // A source profile that itself asks for MFA (role_arn with mfa_serial) asks here too.
+      mfaCodeProvider: async serial => {
+        const code = await promptMfaCode(serial)
+        terminal.mask(code)
+        return code
+      }
+    })()
   }
-  try {
-    const deps: FlowDependencies = {
-      env,
-      mask: terminal.mask,
-      // Mapped only when shown: the core says a few lines on every run, and each mapping
-      // builds a dozen regular expressions.
-      info: line => terminal.verbose && terminal.info(withFlagNames(line)),
-      warn: line => terminal.warn(withFlagNames(line)),
-      debug: terminal.debug,
-      requestIdToken: () => Promise.reject(new Error('a terminal has no GitHub OIDC token')),
-      readFile: readTokenFile,
-      credentialChain,
-      proxyAgents: options => proxyAgents(options, process.env)
-    }
-    const { session } = await assumeRoleWithSessionPolicy(settings, policy, deps)
-    terminal.info(
-      `Assumed ${session.arn}; the credentials expire at ${session.credentials.expiration.toISOString()}.`
-    )
-    return { credentials: session.credentials, region: settings.region, arn: session.arn }
-  } catch (error) {
-    throw chainError !== undefined &&
-      error instanceof ActionError &&
-      error.title === 'No source credentials'
-      ? noSourceCredentials(chainError, request.profile)
-      : error
+  const deps: FlowDependencies = {
+    env,
+    wording: TERMINAL_WORDING,
+    mask: terminal.mask,
+    // Mapped only when shown: the core says a few lines on every run, and each mapping
+    // builds a dozen regular expressions.
+    info: line => terminal.verbose && terminal.info(withFlagNames(line)),
+    warn: line => terminal.warn(withFlagNames(line)),
+    debug: terminal.debug,
+    requestIdToken: () => Promise.reject(new Error(TERMINAL_WORDING.noOidcToken)),
+    readFile: readTokenFile,
+    credentialChain,
+    proxyAgents: options => proxyAgents(options, process.env)
   }
+  const { session } = await assumeRoleWithSessionPolicy(settings, policy, deps)
+  terminal.info(
+    `Assumed ${session.arn}; the credentials expire at ${session.credentials.expiration.toISOString()}.`
+  )
+  return { credentials: session.credentials, region: settings.region, arn: session.arn }
 }
 
 /** The settings of mode: assume, which every command of the terminal asks for. */
@@ -129,16 +122,6 @@ function assumeSettings(
   // raw.mode is 'assume', set above: parsing hands back that mode's settings.
   if (settings.mode !== 'assume') throw new Error(`mode ${settings.mode} is not for a terminal`)
   return settings
-}
-
-/** The chain's own words, and what to do at a terminal rather than in a workflow. */
-function noSourceCredentials(cause: unknown, profile: string | undefined): ActionError {
-  const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause)
-  return new ActionError(
-    `No source credentials${profile ? ` from profile '${profile}'` : ''}: ${reason}. ` +
-      'Log in first (e.g. aws sso login), name a profile with --profile or AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
-    'No source credentials'
-  )
 }
 
 /**

@@ -7,7 +7,7 @@ const SRC = join(ROOT, 'src')
 
 /**
  * The layout is the architecture: entry files at the top, one folder per front (the runner's
- * `action/`, later the terminal's `cli/`), and a core that every front shares. A front may use
+ * `action/`, the terminal's `cli/`), and a core that every front shares. A front may use
  * the core; the core never uses a front, so a second front needs no change to it.
  */
 const FRONTS = ['action', 'cli']
@@ -42,6 +42,21 @@ function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
   return [...text.matchAll(/(?:\bfrom|\bimport\(?)\s*'([^']+)'/g)].map(([, spec]) =>
     spec.startsWith('.') ? resolve(dirname(file), spec) : spec
+  )
+}
+
+/**
+ * The modules a file loads when it runs: `import type` and type-only names are erased by the
+ * build, so they do not count. Relative imports as absolute paths without the extension.
+ */
+function runtimeImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const specs = [
+    ...[...text.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^;]*?\s+from\s+)?'([^']+)'/gm)],
+    ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)]
+  ].map(([, spec]) => spec)
+  return specs.map(spec =>
+    spec.startsWith('.') ? resolve(dirname(file), spec).replace(/\.js$/, '') : spec
   )
 }
 
@@ -81,6 +96,46 @@ describe('module boundaries', () => {
         expect(spec.startsWith(SRC) ? folderOf(spec) : spec).toBe(front)
       }
     }
+  })
+
+  it('keeps each front off the other: src/cli/ never imports src/action/ or @actions/core', () => {
+    const crossing = files
+      .filter(file => FRONTS.includes(folderOf(file)))
+      .flatMap(file =>
+        importsOf(file)
+          .filter(spec => spec.startsWith(SRC) && FRONTS.includes(folderOf(spec)))
+          .filter(spec => folderOf(spec) !== folderOf(file))
+          .map(spec => `${relative(SRC, file)} imports ${relative(SRC, spec)}`)
+      )
+    expect(crossing).toEqual([])
+    const cli = files.filter(file => folderOf(file) === 'cli')
+    expect(cli.length).toBeGreaterThan(0)
+    expect(cli.filter(file => importsOf(file).some(spec => spec.startsWith('@actions/')))).toEqual(
+      []
+    )
+  })
+
+  it('lets the launcher load node built-ins and the shared cache lookup only', () => {
+    // Every credential_process call pays for what the launcher loads before it answers.
+    const launcher = join(SRC, 'cli', 'launcher', 'index.ts')
+    const lookup = join(SRC, 'cli', 'cached-answer')
+    for (const spec of runtimeImportsOf(launcher)) {
+      expect(spec.startsWith('node:') || spec === lookup).toBe(true)
+    }
+    // And what the lookup itself loads, all the way down, is ours or node's: no package.
+    const seen = new Set<string>()
+    const visit = (file: string): void => {
+      if (seen.has(file)) return
+      seen.add(file)
+      for (const spec of runtimeImportsOf(file)) {
+        if (spec.startsWith(SRC)) visit(`${spec}.ts`)
+        else expect(spec).toMatch(/^node:/)
+      }
+    }
+    visit(launcher)
+    const reached = [...seen].map(file => relative(SRC, file))
+    expect(reached).toContain('cli/cached-answer.ts')
+    expect(reached.filter(file => !/^(cli|aws|shared)\//.test(file))).toEqual([])
   })
 
   it('reads inputs in one place only', () => {

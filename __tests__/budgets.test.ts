@@ -4,7 +4,7 @@
  * accident. Times are reported by `npm run bench`, never asserted: they depend on the machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../local-sts/server.js'
 import { Job, ROOT } from './e2e/harness.js'
@@ -13,6 +13,7 @@ const DIST = join(ROOT, 'dist')
 const MAIN_BUDGET = 1_100_000
 const ALL_JS_BUDGET = 1_700_000
 const DATA_BUDGET = 800_000
+const LAUNCHER_BUDGET = 24_000
 
 interface DistFile {
   path: string
@@ -53,6 +54,16 @@ describe('size budgets of dist/', () => {
     const main = files.find(file => file.path === 'index.js')
     expect(main).toBeDefined()
     expect(main!.bytes).toBeLessThanOrEqual(MAIN_BUDGET)
+  })
+
+  it('the launcher (dist/cli.cjs) stays within 24,000 bytes and loads node built-ins only', () => {
+    // Every credential_process call of every AWS command pays for what it loads.
+    const launcher = readFileSync(join(DIST, 'cli.cjs'), 'utf8')
+    expect(launcher.length).toBeLessThanOrEqual(LAUNCHER_BUDGET)
+    const required = [...launcher.matchAll(/require\("([^"]+)"\)/g)].map(match => match[1])
+    expect(required.filter(name => !name.startsWith('node:'))).toEqual([])
+    // One dynamic import, the command line's, reached only when the cache cannot answer.
+    expect(launcher.match(/\bimport\(/g)).toHaveLength(1)
   })
 
   it('all JavaScript in dist/ stays within 1,700,000 bytes', () => {

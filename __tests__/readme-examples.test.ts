@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { RUNNER_WORDING } from '../src/action/wording.js'
 import { policyDataLoaders } from '../src/policy/data.js'
 import { buildSessionPolicy } from '../src/policy/session-policy.js'
 import { INPUT_NAMES } from '../src/settings/input-names.js'
@@ -75,9 +76,12 @@ describe('README and docs/ examples', () => {
       const settings = parseSettings(raw, {
         env: {},
         workspace: '/workspace',
-        readFile: () => POLICY_FILE
+        readFile: () => POLICY_FILE,
+        wording: RUNNER_WORDING
       })
-      expect(() => buildSessionPolicy(settings.policy, policyDataLoaders)).not.toThrow()
+      expect(() =>
+        buildSessionPolicy(settings.policy, policyDataLoaders, RUNNER_WORDING)
+      ).not.toThrow()
     }
   )
 })

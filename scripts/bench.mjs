@@ -74,10 +74,51 @@ const POLICY_INPUTS = {
   'managed-session-policies': 'ReadOnlyAccess'
 }
 
+// The `scoped-role` executable as npm installs it: package.json's `bin`.
+const CLI = join(
+  ROOT,
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin['scoped-role']
+)
+// The command line with the same role and policies, its source keys in the environment as a
+// terminal would have them; its cache in the bench's own directory.
+const CLI_SESSION = [
+  '--role',
+  ROLE,
+  '--region',
+  'us-east-1',
+  '--policy',
+  POLICY_INPUTS['inline-session-policy'],
+  '--managed',
+  'ReadOnlyAccess'
+]
+const CLI_ENV = {
+  AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey
+}
+
 const KINDS = [
   { id: 'bare', label: 'bare node -e ""', args: ['-e', ''] },
   { id: 'plain', label: 'action, no session policy', args: [MAIN], inputs: PLAIN_INPUTS },
-  { id: 'policy', label: 'action, inline + ReadOnlyAccess', args: [MAIN], inputs: POLICY_INPUTS }
+  { id: 'policy', label: 'action, inline + ReadOnlyAccess', args: [MAIN], inputs: POLICY_INPUTS },
+  {
+    id: 'cliExec',
+    label: 'scoped-role exec -- true, same policy',
+    args: [CLI, 'exec', ...CLI_SESSION, '--', 'true'],
+    env: CLI_ENV,
+    sts: true
+  },
+  {
+    id: 'cliCached',
+    label: 'scoped-role credential-process, cached',
+    args: [CLI, 'credential-process', ...CLI_SESSION],
+    env: CLI_ENV,
+    sts: true
+  }
+]
+/** The targets: what the command line may cost, against what. */
+const BUDGETS = [
+  { id: 'cliCached', of: 'bare', ratio: 1.6 },
+  { id: 'cliExec', of: 'policy', ratio: 1 }
 ]
 // The same two runs with every STS answer held back, in the same rounds as the rest, so the
 // difference to the undelayed runs is paired rather than taken across two stretches of time.
@@ -89,9 +130,11 @@ const DELAYED_KINDS = KINDS.filter(kind => kind.inputs).map(kind => ({
 }))
 const ALL_KINDS = options.delayMs > 0 ? [...KINDS, ...DELAYED_KINDS] : KINDS
 
-if (!existsSync(MAIN)) {
-  process.stderr.write(`${relative(ROOT, MAIN)} is missing: build it with npm run package.\n`)
-  process.exit(1)
+for (const file of [MAIN, CLI]) {
+  if (!existsSync(file)) {
+    process.stderr.write(`${relative(ROOT, file)} is missing: build it with npm run package.\n`)
+    process.exit(1)
+  }
 }
 
 const dir = mkdtempSync(join(os.tmpdir(), 'scoped-role-bench-'))
@@ -118,7 +161,7 @@ process.on('exit', () => {
  * defaults) plus the preload. The parent's NODE_OPTIONS is left out on purpose: a loader from
  * the calling shell would run in the measured processes and skew them unevenly.
  */
-function stepEnv(sts, run, inputs) {
+function stepEnv(sts, run, inputs, extra = {}) {
   const files = {}
   for (const name of [
     'GITHUB_ENV',
@@ -146,6 +189,8 @@ function stepEnv(sts, run, inputs) {
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_ACTOR: 'octocat',
     RUNNER_TEMP: dir,
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    ...extra,
     ...files
   }
   for (const [name, spec] of Object.entries(action.inputs)) {
@@ -160,7 +205,7 @@ let runCounter = 0
 async function runOnce(sts, kind) {
   runCounter += 1
   // Bare node gets the action's environment too, so the two differ only in what they run.
-  const env = stepEnv(sts, runCounter, kind.inputs ?? POLICY_INPUTS)
+  const env = stepEnv(sts, runCounter, kind.inputs ?? POLICY_INPUTS, kind.env)
   sts.setDelay(kind.delayMs ?? 0)
   const requestsBefore = sts.requests.length
   const started = performance.now()
@@ -270,6 +315,8 @@ const sts = await startLocalSts()
 let report
 try {
   const started = performance.now()
+  // The cached kind measures the cache's answer: fill it first.
+  await runOnce(sts, { ...KINDS.find(kind => kind.id === 'cliCached'), id: 'fill' })
   const samples = await loop(sts, ALL_KINDS, options.runs, options.warmup)
 
   const results = Object.fromEntries(KINDS.map(kind => [kind.id, summarize(samples[kind.id])]))
@@ -291,8 +338,13 @@ try {
     result.injectedMs = kind.delayMs * result.stsRequestsPerRun.max
     delayed[kind.of] = result
   }
+  const budgets = BUDGETS.map(budget => {
+    const ratio = results[budget.id].wallMs.median / results[budget.of].wallMs.median
+    return { ...budget, measured: ratio, within: ratio <= budget.ratio }
+  })
   report = {
     machine: machine(),
+    budgets,
     options: { runs: options.runs, warmup: options.warmup, delayMs: options.delayMs },
     results,
     delayed,
@@ -336,9 +388,21 @@ function printReport(r) {
         ratio(x.ratioToBare.wall),
         mib(x.peakRssKiB.median),
         ratio(x.ratioToBare.peakRss),
-        kind.inputs ? requests(x.stsRequestsPerRun) : '-'
+        kind.inputs || kind.sts ? requests(x.stsRequestsPerRun) : '-'
       ]
     })
+  )
+
+  console.log('\nTargets (median wall time):\n')
+  table(
+    ['process', 'against', 'measured', 'target', 'verdict'],
+    r.budgets.map(b => [
+      KINDS.find(kind => kind.id === b.id).label,
+      KINDS.find(kind => kind.id === b.of).label,
+      ratio(b.measured),
+      `≤ ${ratio(b.ratio)}`,
+      b.within ? 'within' : 'OVER'
+    ])
   )
 
   const delayedIds = Object.keys(r.delayed)

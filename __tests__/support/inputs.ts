@@ -4,6 +4,7 @@ import { INPUT_NAMES } from '../../src/settings/input-names.js'
 import type { RawInputs } from '../../src/settings/input-rules.js'
 import { parseSettings, type SettingsContext } from '../../src/settings/parse.js'
 import type { AssumeSettings, Settings } from '../../src/settings/settings.js'
+import { RUNNER_WORDING } from '../../src/action/wording.js'
 
 export const TEST_ROLE = 'arn:aws:iam::111122223333:role/deploy'
 
@@ -26,6 +27,7 @@ export function settingsOf(
     env: {},
     workspace: '/ws',
     readFile: noFile,
+    wording: RUNNER_WORDING,
     ...context
   })
 }

@@ -15,6 +15,7 @@ import {
 } from '../policy/session-policy.js'
 import { compatibilityNotes } from '../settings/compatibility.js'
 import { parseSettings } from '../settings/parse.js'
+import { MAX_POLICY_FILE_BYTES } from '../settings/policy-file.js'
 import type { StsSettings } from '../settings/settings.js'
 import { readBoundedTextFile } from '../shared/bounded-file.js'
 import { stepDeadline, type StepDeadline } from '../shared/deadline.js'
@@ -32,13 +33,11 @@ import {
   reusedSummaryMarkdown,
   writeJobSummary
 } from './summary.js'
+import { RUNNER_WORDING } from './wording.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
 const readTokenFile = (path: string): string =>
   readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
-
-/** A pretty-printed policy within STS's limits is a few kilobytes; nothing legitimate comes near this. */
-const MAX_POLICY_FILE_BYTES = 1024 * 1024
 
 /** The policy file may come from a pull request: only a regular file, bounded, links kept inside. */
 const readPolicyFile = (path: string, workspace: string): string =>
@@ -63,14 +62,15 @@ export async function run(): Promise<void> {
     const settings = parseSettings(raw, {
       env: process.env,
       workspace,
-      readFile: path => readPolicyFile(path, workspace)
+      readFile: path => readPolicyFile(path, workspace),
+      wording: RUNNER_WORDING
     })
     for (const note of compatibilityNotes(raw)) core.info(note)
     if (settings.mode !== 'check') {
       maskProxyPassword(settings.httpProxy)
       checkProxyApplies(settings, process.env)
     }
-    const policy = buildSessionPolicy(settings.policy, policyDataLoaders)
+    const policy = buildSessionPolicy(settings.policy, policyDataLoaders, RUNNER_WORDING)
     for (const warning of policy.warnings) core.warning(warning)
     core.info(describePolicy(policy))
     if (policy.explanation.length > 0) core.debug(renderExplanationText(policy.explanation))
@@ -103,6 +103,7 @@ export async function run(): Promise<void> {
     }
     const deps = {
       env: process.env,
+      wording: RUNNER_WORDING,
       mask: core.setSecret,
       info: core.info,
       warn: core.warning,

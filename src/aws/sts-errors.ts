@@ -1,4 +1,5 @@
 import { ActionError } from '../shared/errors.js'
+import type { FrontWording } from '../shared/front.js'
 import { fromNetwork } from '../shared/log-text.js'
 import { RetriesExhausted, classifyError, errorFacts, type ErrorFacts } from './retry.js'
 
@@ -17,6 +18,8 @@ export interface StsCallContext {
   endpointUrl?: string
   /** The web identity token sent, to show its claims (never the token itself). */
   webIdentityToken?: () => string
+  /** How the front's messages say to try again (the client's, see createStsClient). */
+  wording: Pick<FrontWording, 'runAgain'>
 }
 
 /** An STS failure: the message says what happened, why, and what to change. */
@@ -109,6 +112,7 @@ const CONNECT_FAILURES: Record<string, string> = {
 
 /** Turns an SDK or network error into one message: what happened (code, message, request id), why, what to do. */
 export function explainStsError(error: unknown, context: StsCallContext): StsError {
+  const { wording } = context
   const retries = error instanceof RetriesExhausted ? error : undefined
   const cause = retries?.lastError ?? error
   const facts = errorFacts(cause)
@@ -128,8 +132,8 @@ export function explainStsError(error: unknown, context: StsCallContext): StsErr
   if (advice === undefined && classifyError(cause, false) === 'transient') {
     advice =
       retries && retries.reason !== 'final'
-        ? `STS did not answer successfully in ${retries.attempts} attempt${retries.attempts === 1 ? '' : 's'} over ${(retries.elapsedMs / 1000).toFixed(1)} s; this is usually passing throttling or an outage. Re-run the job; if it repeats, raise retry-max-attempts or retry-max-seconds, or check sts-endpoint and the proxy settings.`
-        : 'This is usually passing; re-run the job.'
+        ? `STS did not answer successfully in ${retries.attempts} attempt${retries.attempts === 1 ? '' : 's'} over ${(retries.elapsedMs / 1000).toFixed(1)} s; this is usually passing throttling or an outage. ${wording.runAgain}; if it repeats, raise retry-max-attempts or retry-max-seconds, or check sts-endpoint and the proxy settings.`
+        : `This is usually passing: ${wording.runAgain.charAt(0).toLowerCase()}${wording.runAgain.slice(1)}.`
   }
   if (advice === undefined && unknown) {
     advice =

@@ -18,6 +18,7 @@ import { ActionError } from '../shared/errors.js'
 import { RetriesExhausted, withRetries, type RetryPolicy } from './retry.js'
 import { fromNetwork } from '../shared/log-text.js'
 import { explainStsError, type StsCallContext } from './sts-errors.js'
+import type { FrontWording } from '../shared/front.js'
 
 /** Credentials that sign a request: keys from the inputs, a source's, or a session's. */
 export interface AwsCredentials {
@@ -48,6 +49,8 @@ export interface StsClientOptions {
   mask?: (secret: string) => void
   /** The URL the requests go to, as resolved: named when it cannot be reached. */
   endpointUrl?: string
+  /** How the front's messages say to try again. */
+  wording: Pick<FrontWording, 'runAgain'>
 }
 
 /** A client with the retry policy its calls follow; the functions below take it. */
@@ -57,6 +60,7 @@ export interface Sts {
   log?: (line: string) => void
   mask?: (secret: string) => void
   endpointUrl?: string
+  wording: Pick<FrontWording, 'runAgain'>
 }
 
 /** The one place an STS client is built. */
@@ -84,7 +88,8 @@ export function createStsClient(options: StsClientOptions): Sts {
     retry: options.retry,
     log: options.log,
     mask: options.mask,
-    endpointUrl: options.endpointUrl
+    endpointUrl: options.endpointUrl,
+    wording: options.wording
   }
 }
 
@@ -185,6 +190,7 @@ export async function assumeRole(
   }
   const context: StsCallContext = {
     action: 'AssumeRole',
+    wording: sts.wording,
     roleArn: request.roleArn,
     sourceArn,
     request
@@ -209,6 +215,7 @@ export async function assumeRoleWithWebIdentity(
   let lastToken = ''
   const context: StsCallContext = {
     action: 'AssumeRoleWithWebIdentity',
+    wording: sts.wording,
     roleArn: request.roleArn,
     request,
     webIdentityToken: () => lastToken
@@ -355,10 +362,10 @@ function incomplete(context: StsCallContext): Error {
 export async function getCallerIdentity(sts: Sts): Promise<Identity> {
   const output = await send<GetCallerIdentityResponse>(
     sts,
-    { action: 'GetCallerIdentity' },
+    { action: 'GetCallerIdentity', wording: sts.wording },
     async () => new GetCallerIdentityCommand({})
   )
-  const context: StsCallContext = { action: 'GetCallerIdentity' }
+  const context: StsCallContext = { action: 'GetCallerIdentity', wording: sts.wording }
   return {
     arn: checkShape(output.Arn ?? '', SHAPES.callerArn, 'Arn', context),
     userId: checkShape(output.UserId ?? '', SHAPES.userId, 'UserId', context),
@@ -381,7 +388,11 @@ export async function getScopedCredentials(
   sts: Sts,
   request: ScopeRequest
 ): Promise<AssumedSession> {
-  const context: StsCallContext = { action: 'GetScopedCredentials', request }
+  const context: StsCallContext = {
+    action: 'GetScopedCredentials',
+    wording: sts.wording,
+    request
+  }
   const output = await send<GetScopedCredentialsResponse>(
     sts,
     context,

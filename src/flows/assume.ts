@@ -30,7 +30,7 @@ export async function assumeRoleWithSessionPolicy(
   deps: FlowDependencies
 ): Promise<FlowResult> {
   const { role } = settings
-  const source = chooseSource(settings.source, deps.env)
+  const source = chooseSource(settings.source, deps.env, deps.wording)
   let session: AssumedSession
   let hops: AssumedSession[] | undefined
   if (source.kind === 'oidc' || source.kind === 'web-identity-file') {
@@ -117,7 +117,8 @@ async function withCredentials(
 ): Promise<AssumedSession> {
   const credentials = await loadSourceCredentials(
     source.kind === 'keys' ? source.keys : undefined,
-    boundedChain(deps.credentialChain, settings.retry.budgetMs)
+    boundedChain(deps.credentialChain, settings.retry.budgetMs),
+    deps.wording
   )
   // Key inputs were masked as they were read; the environment's may never have been.
   if (source.kind === 'environment') maskCredentials(credentials, deps.mask)

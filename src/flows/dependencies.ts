@@ -7,14 +7,17 @@ import {
   type Sts,
   type StsClientOptions
 } from '../aws/sts.js'
+import type { FrontWording } from '../shared/front.js'
 import type { SourceChoice } from '../sources/choose.js'
 import type { CredentialChain } from '../sources/credentials.js'
 
 export const USER_AGENT = 'scoped-role/0.1.0'
 
-/** What a flow needs from its front (the runner's today; a terminal's works the same way). */
+/** What a flow needs from its front: the runner's or the terminal's. */
 export interface FlowDependencies {
   env: Record<string, string | undefined>
+  /** How the messages speak of where they are read (a workflow step, a terminal). */
+  wording: FrontWording
   /** Registers a secret so no later line shows it; called before anything else sees the value. */
   mask: (secret: string) => void
   info: (line: string) => void
@@ -60,6 +63,7 @@ export function connect(
     agents: deps.proxyAgents?.(settings),
     log: deps.info,
     mask: deps.mask,
-    endpointUrl: stsEndpointUrl(settings, deps.env)
+    endpointUrl: stsEndpointUrl(settings, deps.env),
+    wording: deps.wording
   })
 }

@@ -27,7 +27,8 @@ export async function reuseExistingCredentials(
   try {
     credentials = await loadSourceCredentials(
       undefined,
-      boundedChain(deps.credentialChain, settings.retry.budgetMs)
+      boundedChain(deps.credentialChain, settings.retry.budgetMs),
+      deps.wording
     )
   } catch {
     return notReused('the environment holds no AWS credentials')

@@ -24,7 +24,8 @@ export async function scopeCredentialsInEnvironment(
   }
   const credentials = await loadSourceCredentials(
     undefined,
-    boundedChain(deps.credentialChain, settings.retry.budgetMs)
+    boundedChain(deps.credentialChain, settings.retry.budgetMs),
+    deps.wording
   )
   maskCredentials(credentials, deps.mask)
   if (!credentials.sessionToken) {

@@ -189,7 +189,19 @@ function toActionStatement(statement: PolicyStatement): ActionStatement {
 
 const ACTIONS_NAMED = 5
 
-function forbiddenError(grants: ForbiddenGrant[]): InputError {
+/** forbid-actions found grants; they come along as data for a front that points at each one. */
+export class ForbiddenActionsError extends InputError {
+  constructor(
+    readonly grants: ForbiddenGrant[],
+    problem: string,
+    fix: string
+  ) {
+    super(FORBID_INPUT, problem, fix)
+    this.name = 'ForbiddenActionsError'
+  }
+}
+
+function forbiddenError(grants: ForbiddenGrant[]): ForbiddenActionsError {
   const described = grants.map(grant => {
     const shown = grant.examples.join(', ')
     const more =
@@ -200,8 +212,8 @@ function forbiddenError(grants: ForbiddenGrant[]): InputError {
     return `${where} ${statementLabel(grant.statementIndex, grant.sid)} allows ${shown}${more} (forbidden by ${grant.patterns.join(', ')})`
   })
   const someManaged = grants.some(grant => grant.input === MANAGED_INPUT)
-  return new InputError(
-    FORBID_INPUT,
+  return new ForbiddenActionsError(
+    grants,
     `the session policies would let the session perform forbidden actions: ${described.join('; ')}.`,
     `Narrow the Action of ${grants.length === 1 ? 'that statement' : 'those statements'}${someManaged ? ', replace the managed policy with a narrower one' : ''}, or add to the inline policy a statement {"Effect":"Deny","Action":[…],"Resource":"*"} without a Condition (a Deny with a Condition or specific resources may not apply, so it does not count).`
   )

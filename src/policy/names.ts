@@ -1,4 +1,5 @@
 import { partitionOf } from '../aws/arn.js'
+import type { FrontWording } from '../shared/front.js'
 import { hasWildcard, type IamCatalogue } from './catalogue.js'
 import { type PolicyProblem, splitArn, type StatementElement } from './grammar.js'
 
@@ -10,16 +11,21 @@ import { type PolicyProblem, splitArn, type StatementElement } from './grammar.j
 export function checkNames(
   elements: readonly StatementElement[],
   partition: string,
-  catalogue: () => IamCatalogue
+  catalogue: () => IamCatalogue,
+  wording: Pick<FrontWording, 'newerRelease'>
 ): PolicyProblem[] {
   return elements.flatMap(element =>
     element.key === 'Action' || element.key === 'NotAction'
-      ? checkActionsExist(element, catalogue())
+      ? checkActionsExist(element, catalogue(), wording)
       : checkResourcePartition(element, partition)
   )
 }
 
-function checkActionsExist(element: StatementElement, catalogue: IamCatalogue): PolicyProblem[] {
+function checkActionsExist(
+  element: StatementElement,
+  catalogue: IamCatalogue,
+  wording: Pick<FrontWording, 'newerRelease'>
+): PolicyProblem[] {
   const problems: PolicyProblem[] = []
   const { key, statementIndex, sid } = element
   for (const action of element.values) {
@@ -39,7 +45,7 @@ function checkActionsExist(element: StatementElement, catalogue: IamCatalogue): 
       statementIndex,
       sid,
       message,
-      fix: `${didYouMean}If AWS added it after that catalogue, use a newer release of this action.`
+      fix: `${didYouMean}If AWS added it after that catalogue, ${wording.newerRelease}.`
     })
   }
   return problems

@@ -1,4 +1,5 @@
 import { InputError } from '../shared/errors.js'
+import type { FrontWording } from '../shared/front.js'
 import type { IamCatalogue, ManagedPolicyStatements } from './catalogue.js'
 import { explainStatements, type StatementExplanation } from './explain.js'
 import { checkForbiddenActions, parseForbidActions } from './forbid-actions.js'
@@ -56,7 +57,11 @@ export interface PolicyDataLoaders {
  * → forbid-actions → explain. A run without a session policy (and without forbid-actions)
  * reads none of the data files.
  */
-export function buildSessionPolicy(inputs: PolicyInputs, data: PolicyDataLoaders): SessionPolicy {
+export function buildSessionPolicy(
+  inputs: PolicyInputs,
+  data: PolicyDataLoaders,
+  wording: Pick<FrontWording, 'newerRelease'>
+): SessionPolicy {
   const source = inputs.inline
   const inline = source && {
     input: source.input,
@@ -85,7 +90,8 @@ export function buildSessionPolicy(inputs: PolicyInputs, data: PolicyDataLoaders
       inline.input,
       inputs.partition,
       getCatalogue,
-      warnings
+      warnings,
+      wording
     )
     const arnChars = arns.reduce((sum, arn) => sum + arn.length, 0)
     if (arns.length > 0 && inline.text.length + arnChars > MAX_INLINE_POLICY_CHARS) {
@@ -128,10 +134,14 @@ function checkStatements(
   input: InlinePolicyInput,
   partition: string,
   catalogue: () => IamCatalogue,
-  warnings: string[]
+  warnings: string[],
+  wording: Pick<FrontWording, 'newerRelease'>
 ): PolicyStatement[] {
   const grammar = checkGrammar(document)
-  const problems = [...grammar.problems, ...checkNames(grammar.elements, partition, catalogue)]
+  const problems = [
+    ...grammar.problems,
+    ...checkNames(grammar.elements, partition, catalogue, wording)
+  ]
   if (problems.length > 0) {
     // Stable: within a statement, grammar first, then names and ARNs.
     problems.sort((a, b) => (a.statementIndex ?? -1) - (b.statementIndex ?? -1))

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { partitionOf } from '../aws/arn.js'
 import type { PolicyInputs } from '../policy/session-policy.js'
+import type { FrontWording } from '../shared/front.js'
 import {
   checkHops,
   checkScopeInputs,
@@ -60,6 +61,8 @@ export interface SettingsContext {
   workspace: string
   /** Reads the policy file; the front bounds it and refuses what a stranger may point it at. */
   readFile: (path: string) => string
+  /** How the messages speak of where they are read (a workflow step, a terminal). */
+  wording: FrontWording
 }
 
 /**
@@ -77,7 +80,7 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
       : parseRegion(raw['aws-region'], env)
   const partition = region === '' ? 'aws' : partitionOf(region)
   const policy: PolicyInputs = {
-    inline: parseInlinePolicySource(raw, context.workspace, context.readFile),
+    inline: parseInlinePolicySource(raw, context.workspace, context.readFile, context.wording),
     managed: splitList(raw['managed-session-policies']),
     forbidActions: raw['forbid-actions'],
     requireSessionPolicy: parseBoolean(

@@ -2,7 +2,11 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import type { InlinePolicySource } from '../policy/session-policy.js'
 import { FileRefused } from '../shared/bounded-file.js'
 import { InputError } from '../shared/errors.js'
+import type { FrontWording } from '../shared/front.js'
 import type { RawInputs } from './input-rules.js'
+
+/** A pretty-printed policy within STS's limits is a few kilobytes; nothing legitimate comes near this. */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024
 
 /**
  * The inline session policy as written, from inline-session-policy or from the file
@@ -12,7 +16,8 @@ import type { RawInputs } from './input-rules.js'
 export function parseInlinePolicySource(
   raw: RawInputs,
   workspace: string,
-  readFile: (path: string) => string
+  readFile: (path: string) => string,
+  wording: Pick<FrontWording, 'missingFile'>
 ): InlinePolicySource | undefined {
   const text = raw['inline-session-policy']
   const file = raw['inline-session-policy-file']
@@ -46,7 +51,7 @@ export function parseInlinePolicySource(
     throw new InputError(
       'inline-session-policy-file',
       `cannot read '${file}' (looked at ${path}: ${reason}).`,
-      'Give a path relative to the workspace, and check out the repository (actions/checkout) before this step.'
+      wording.missingFile
     )
   }
 }

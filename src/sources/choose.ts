@@ -1,4 +1,5 @@
 import { InputError } from '../shared/errors.js'
+import type { FrontWording } from '../shared/front.js'
 import type { SourceKind, SourceRequest, StaticKeys } from '../settings/settings.js'
 
 /** The source that calls STS, and what it needs: the keys, or the token file's path. */
@@ -27,7 +28,8 @@ export const OIDC_PERMISSIONS_YAML = `permissions:
  */
 export function chooseSource(
   request: SourceRequest,
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  wording: Pick<FrontWording, 'noOidcToken'>
 ): SourceChoice {
   const oidcAvailable = Boolean(
     env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
@@ -85,7 +87,7 @@ export function chooseSource(
             kind: 'environment',
             ...described(
               'environment',
-              'no keys or token file are given and the job cannot request a GitHub OIDC token'
+              `no keys or token file are given and ${wording.noOidcToken}`
             )
           }
   }

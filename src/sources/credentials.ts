@@ -1,9 +1,9 @@
 import type { AwsCredentials } from '../aws/sts.js'
 import { ActionError } from '../shared/errors.js'
+import type { FrontWording } from '../shared/front.js'
 import { withDeadline } from '../aws/retry.js'
 import { fromNetwork } from '../shared/log-text.js'
 import type { StaticKeys } from '../settings/settings.js'
-import { OIDC_PERMISSIONS_YAML } from './choose.js'
 
 export type CredentialChain = () => Promise<AwsCredentials>
 
@@ -14,7 +14,8 @@ export type CredentialChain = () => Promise<AwsCredentials>
  */
 export async function loadSourceCredentials(
   keys: StaticKeys | undefined,
-  chain: CredentialChain = defaultCredentialChain
+  chain: CredentialChain,
+  wording: Pick<FrontWording, 'noOidcToken' | 'sourceCredentials'>
 ): Promise<AwsCredentials> {
   if (keys !== undefined) return keys
   try {
@@ -28,11 +29,9 @@ export async function loadSourceCredentials(
       )
     }
     throw new ActionError(
-      'No source credentials to assume the role with: no keys are given, the job cannot request a GitHub ' +
-        'OIDC token, and the environment holds no AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ' +
-        `AWS_PROFILE, container or instance metadata: ${describe(error)}).\n` +
-        `To use GitHub OIDC (recommended), give the job this permission:\n${OIDC_PERMISSIONS_YAML}\n` +
-        'Or set aws-access-key-id and aws-secret-access-key from repository secrets.',
+      `No source credentials to assume the role with: no keys are given, ${wording.noOidcToken}, ` +
+        'and the environment holds no AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ' +
+        `AWS_PROFILE, container or instance metadata: ${describe(error)}).\n${wording.sourceCredentials}`,
       'No source credentials'
     )
   }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseForbidActions } from '../../../src/policy/forbid-actions.js'
+import {
+  ForbiddenActionsError,
+  checkForbiddenActions,
+  parseForbidActions
+} from '../../../src/policy/forbid-actions.js'
+import { checkGrammar } from '../../../src/policy/grammar.js'
 import { errorOf } from '../../support/inputs.js'
-import { catalogue } from '../../support/policies.js'
+import { allow, catalogue, managed, policy } from '../../support/policies.js'
 
 describe('parseForbidActions', () => {
   const load = () => catalogue
@@ -36,5 +41,42 @@ describe('parseForbidActions', () => {
     expect(errorOf(() => parseForbidActions('sts:AssumeRol', load)).message).toMatch(
       /matches no IAM action.*'sts:AssumeRole'/
     )
+  })
+})
+
+describe('checkForbiddenActions', () => {
+  it('throws the grants as data, for a front that points at each statement', () => {
+    const { statements } = checkGrammar(
+      policy(allow('s3:GetObject'), { Sid: 'Inspect', ...allow(['iam:GetRole', 'iam:ListRoles']) })
+    )
+    let thrown: unknown
+    try {
+      checkForbiddenActions(
+        {
+          inline: { input: 'inline-session-policy', statements },
+          managedArns: [],
+          forbidActions: ['iam:*']
+        },
+        catalogue,
+        () => managed
+      )
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(ForbiddenActionsError)
+    const { grants, input, message } = thrown as ForbiddenActionsError
+    expect(input).toBe('forbid-actions')
+    expect(message).toMatch(/statement 2 \(Sid "Inspect"\) allows iam:GetRole, iam:ListRoles/)
+    expect(grants).toEqual([
+      {
+        input: 'inline-session-policy',
+        policy: 'inline-session-policy',
+        statementIndex: 1,
+        sid: 'Inspect',
+        actions: ['iam:GetRole', 'iam:ListRoles'],
+        examples: ['iam:GetRole', 'iam:ListRoles'],
+        patterns: ['iam:*']
+      }
+    ])
   })
 })

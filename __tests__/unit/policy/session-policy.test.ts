@@ -7,6 +7,7 @@ import {
   loadManagedPolicyStatements,
   policyDataLoaders
 } from '../../../src/policy/data.js'
+import { RUNNER_WORDING } from '../../../src/action/wording.js'
 import type { IamCatalogue, ManagedPolicyStatements } from '../../../src/policy/catalogue.js'
 import { PolicyCheckError } from '../../../src/policy/problems.js'
 import { buildSessionPolicy, type InlinePolicyInput } from '../../../src/policy/session-policy.js'
@@ -43,7 +44,8 @@ function checkPolicy(
       forbidActions: check.forbidActions.join('\n'),
       requireSessionPolicy: false
     },
-    { managedPolicyIndex: () => index, ...loaders }
+    { managedPolicyIndex: () => index, ...loaders },
+    RUNNER_WORDING
   )
 }
 
@@ -726,7 +728,8 @@ describe('splitList and buildSessionPolicy', () => {
         forbidActions: '',
         requireSessionPolicy: false
       },
-      policyDataLoaders
+      policyDataLoaders,
+      RUNNER_WORDING
     )
     expect(policy).toMatchObject({
       inline:
@@ -748,7 +751,8 @@ describe('splitList and buildSessionPolicy', () => {
             forbidActions: '',
             requireSessionPolicy: false
           },
-          policyDataLoaders
+          policyDataLoaders,
+          RUNNER_WORDING
         )
       ).input
     ).toBe('inline-session-policy-file')
@@ -768,7 +772,7 @@ describe('a policy file written on Windows', () => {
       { 'inline-session-policy-file': 'policy.json' },
       { workspace: '/w', readFile: () => windowsText }
     )
-    const built = buildSessionPolicy(settings.policy, policyDataLoaders)
+    const built = buildSessionPolicy(settings.policy, policyDataLoaders, RUNNER_WORDING)
     expect(built.inline).toBe(JSON.stringify(policy))
   })
 })

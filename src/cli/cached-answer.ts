@@ -1,0 +1,54 @@
+import { readCachedCredentials, type ProcessCredentials } from '../aws/credential-cache.js'
+import { COMMANDS, parseArgs, type ParsedArgs } from './options.js'
+import {
+  cacheFile,
+  currentPlace,
+  resolveRequest,
+  type Place,
+  type SessionRequest
+} from './request.js'
+
+/**
+ * The credential-process cache as both entry points consult it: the launcher (dist/cli.cjs),
+ * which answers a loop of AWS CLI calls without loading the command line, and the command line
+ * itself. One lookup, so the two can never disagree on the file or on what counts as fresh.
+ */
+
+export interface CacheLookup {
+  /** The file this request's credentials are kept in; none with --no-cache. */
+  file?: string
+  /** What it holds, while fresh enough to hand out. */
+  cached?: ProcessCredentials
+}
+
+export function lookUpCache(args: ParsedArgs, request: SessionRequest, place: Place): CacheLookup {
+  if (args.values.has('no-cache')) return {}
+  const file = cacheFile(request, place)
+  return { file, cached: readCachedCredentials(file) }
+}
+
+/** What credential-process prints: one line of Version 1 JSON. */
+export const processOutput = (credentials: ProcessCredentials): string =>
+  `${JSON.stringify(credentials)}\n`
+
+/**
+ * The output of `scoped-role ARGV` when the cache alone can give it, else undefined: another
+ * command, --help, no fresh cache, or any mistake in the arguments, which the command line
+ * then reports with its usual message.
+ */
+export function cachedAnswer(
+  argv: readonly string[],
+  place: Place = currentPlace()
+): string | undefined {
+  const [name, ...rest] = argv
+  const command = COMMANDS.find(candidate => candidate.name === name)
+  if (command?.name !== 'credential-process') return undefined
+  try {
+    const args = parseArgs(rest, command)
+    if (args.values.has('help') || args.rest !== undefined) return undefined
+    const { cached } = lookUpCache(args, resolveRequest(command, args, place), place)
+    return cached === undefined ? undefined : processOutput(cached)
+  } catch {
+    return undefined
+  }
+}

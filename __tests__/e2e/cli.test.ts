@@ -191,6 +191,21 @@ describe('scoped-role exec', () => {
     expect(sts.requests).toHaveLength(0)
   })
 
+  it('refuses a proxy that STS would bypass, without showing its password', async () => {
+    const run = await terminal.run([
+      'exec',
+      ...BASE,
+      '--proxy',
+      'http://builder:Pr0xy%2Fpass@127.0.0.1:9',
+      '--',
+      'true'
+    ])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(/^scoped-role: error: --proxy: .*would not be used/)
+    expect(run.stderr).not.toMatch(/Pr0xy/)
+    expect(sts.requests).toHaveLength(0)
+  })
+
   it('words the core messages for a terminal: no job, step or workflow to speak of', async () => {
     const runnerWords = /\b(job|step|workflow|this action|actions\/checkout)\b/i
     const missing = await terminal.run(['exec', ...BASE, '--policy-file', 'no.json', '--', 'true'])

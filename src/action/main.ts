@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { checkProfileWritable, profileFiles } from '../aws/profiles.js'
-import { checkProxyApplies, proxyAgents } from '../aws/proxy.js'
+import { checkProxyApplies, proxyAgents, proxyPasswords } from '../aws/proxy.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
 import type { FlowDependencies, FlowResult } from '../flows/dependencies.js'
 import { checkKeys } from '../flows/keys.js'
@@ -67,7 +67,7 @@ export async function run(): Promise<void> {
     })
     for (const note of compatibilityNotes(raw)) core.info(note)
     if (settings.mode !== 'check') {
-      maskProxyPassword(settings.httpProxy)
+      for (const password of proxyPasswords(settings.httpProxy)) core.setSecret(password)
       checkProxyApplies(settings, process.env)
     }
     const policy = buildSessionPolicy(settings.policy, policyDataLoaders, RUNNER_WORDING)
@@ -186,18 +186,6 @@ function describeOutcome(settings: StsSettings, session: FlowResult['session']):
       return `Exported the keys of ${session.arn}`
     case 'assume':
       return `Assumed ${session.arn}`
-  }
-}
-
-/** A proxy URL may carry a password; mask it as written and as decoded. */
-function maskProxyPassword(proxy: string | undefined): void {
-  const password = proxy ? new URL(proxy).password : ''
-  if (password === '') return
-  core.setSecret(password)
-  try {
-    core.setSecret(decodeURIComponent(password))
-  } catch {
-    // Not valid percent-encoding: the form as written is the one that could show.
   }
 }
 

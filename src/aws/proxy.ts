@@ -133,3 +133,18 @@ function withProxyInputs<T>(
     }
   }
 }
+
+/**
+ * A proxy URL may carry a password: the forms it could show in (as written, and decoded), for
+ * each front to mask before anything is printed.
+ */
+export function proxyPasswords(proxy: string | undefined): string[] {
+  const password = proxy ? new URL(proxy).password : ''
+  if (password === '') return []
+  try {
+    return [...new Set([password, decodeURIComponent(password)])]
+  } catch {
+    // Not valid percent-encoding: the form as written is the one that could show.
+    return [password]
+  }
+}

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os'
 import { cachedCredentials, type ProcessCredentials } from '../aws/credential-cache.js'
-import { proxyAgents } from '../aws/proxy.js'
+import { checkProxyApplies, proxyAgents, proxyPasswords } from '../aws/proxy.js'
 import type { AwsCredentials } from '../aws/sts.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
 import type { FlowDependencies } from '../flows/dependencies.js'
@@ -72,6 +72,8 @@ export async function startSession(
     ask ? { ...raw, 'mfa-token-code': PLACEHOLDER_MFA_CODE } : raw,
     context
   )
+  for (const password of proxyPasswords(settings.httpProxy)) terminal.mask(password)
+  checkProxyApplies(settings, env)
   const policy = buildSessionPolicy(settings.policy, policyDataLoaders, TERMINAL_WORDING)
   for (const warning of policy.warnings) terminal.warn(withFlagNames(warning))
   if (ask) {

@@ -83,6 +83,17 @@ export async function startSession(
   }
 
   const credentialChain = async (): Promise<AwsCredentials> => {
+    // The SDK's chain takes the environment's keys first unless a profile is named; taking that
+    // first link on its own spares loading the rest of the chain (SSO, INI, process, IMDS).
+    if (
+      !request.profile &&
+      !env.AWS_PROFILE &&
+      env.AWS_ACCESS_KEY_ID &&
+      env.AWS_SECRET_ACCESS_KEY
+    ) {
+      const { fromEnv } = await import('@aws-sdk/credential-provider-env')
+      return fromEnv()()
+    }
     const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
     return defaultProvider({
       ...(request.profile ? { profile: request.profile } : {}),

@@ -23,6 +23,7 @@ import {
   setIdentityOutputs
 } from './export.js'
 import { readInputs } from './inputs.js'
+import { exportRefreshProfile, prepareRefresh } from './refresh.js'
 import { assumeSummaryMarkdown, checkSummaryMarkdown, writeJobSummary } from './summary.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
@@ -76,6 +77,7 @@ export async function run(): Promise<void> {
         settings.overwriteAwsProfile
       )
     }
+    const refresh = settings.mode === 'assume' && settings.refresh ? prepareRefresh() : undefined
     warnAboutDestination(settings)
     const forgotten =
       settings.mode === 'assume' && settings.unsetCurrentCredentials
@@ -99,14 +101,18 @@ export async function run(): Promise<void> {
         ? await scopeCredentialsInEnvironment(settings, policy, deps)
         : await assumeRoleWithSessionPolicy(settings, policy, deps)
 
-    exportSession(session, {
-      region: settings.region,
-      cleanup: settings.cleanupCredentials,
-      env: settings.exportEnv,
-      profile: settings.awsProfile,
-      overwriteProfile: settings.overwriteAwsProfile,
-      blank: forgotten
-    })
+    if (refresh !== undefined && settings.mode === 'assume') {
+      exportRefreshProfile({ session, source, settings, policy }, refresh, forgotten)
+    } else {
+      exportSession(session, {
+        region: settings.region,
+        cleanup: settings.cleanupCredentials,
+        env: settings.exportEnv,
+        profile: settings.awsProfile,
+        overwriteProfile: settings.overwriteAwsProfile,
+        blank: forgotten
+      })
+    }
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
     core.info(
@@ -160,7 +166,7 @@ function warnAboutDestination(settings: StsSettings): void {
   if (
     settings.awsProfile !== undefined &&
     !settings.exportEnv &&
-    !(settings.mode === 'assume' && settings.unsetCurrentCredentials) &&
+    !(settings.mode === 'assume' && (settings.unsetCurrentCredentials || settings.refresh)) &&
     process.env.AWS_ACCESS_KEY_ID
   ) {
     core.warning(

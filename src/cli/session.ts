@@ -1,5 +1,9 @@
 import { userInfo } from 'node:os'
-import { cachedCredentials, type ProcessCredentials } from '../aws/credential-cache.js'
+import {
+  cachedCredentials,
+  processCredentials,
+  type ProcessCredentials
+} from '../aws/credential-cache.js'
 import { proxyAgents } from '../aws/proxy.js'
 import type { AwsCredentials } from '../aws/sts.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
@@ -34,7 +38,7 @@ const readPolicyFile = (path: string): string =>
   readBoundedTextFile(path, { maxBytes: MAX_POLICY_FILE_BYTES }).text
 
 /** A web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE): a token is at most 20000 characters. */
-const readTokenFile = (path: string): string =>
+export const readTokenFile = (path: string): string =>
   readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
 
 /** The MFA code stands in for checking the other options before anyone is asked for the real one. */
@@ -189,13 +193,7 @@ export async function credentialProcess(
 ): Promise<ProcessCredentials> {
   const fresh = async (): Promise<ProcessCredentials> => {
     const { credentials } = await startSession(request, terminal)
-    return {
-      Version: 1,
-      AccessKeyId: credentials.accessKeyId,
-      SecretAccessKey: credentials.secretAccessKey,
-      SessionToken: credentials.sessionToken,
-      Expiration: credentials.expiration.toISOString()
-    }
+    return processCredentials(credentials)
   }
   if (file === undefined) return fresh()
   // Long enough for a person to type an MFA code and for STS's whole retry budget.

@@ -43,6 +43,7 @@ export const INPUT_NAMES = [
   'aws-profile',
   'export-env',
   'overwrite-aws-profile',
+  'refresh',
   'scoped-session-description'
 ] as const
 

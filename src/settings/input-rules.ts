@@ -65,7 +65,9 @@ export const INPUT_RULES: Readonly<Record<InputName, InputRule>> = {
   'aws-profile': {},
   'export-env': {},
   'overwrite-aws-profile': {},
-  'scoped-session-description': {}
+  'scoped-session-description': {},
+  // Refused in mode scope with its own message (settings/refresh.ts).
+  refresh: {}
 }
 
 const where = (test: (rule: InputRule) => boolean): InputName[] =>

@@ -28,6 +28,7 @@ import {
 import { ASSUME_ROLE_ONLY_INPUTS, type RawInputs } from './input-rules.js'
 import { splitList } from './list-input.js'
 import { parseInlinePolicySource } from './policy-file.js'
+import { DEFAULT_REFRESH_PROFILE, checkRefreshInputs, parseRefresh } from './refresh.js'
 import { checkSessionTags, githubContextTags, mergeTags, parseSessionTags } from './session-tags.js'
 import type { AssumeInputs, Settings } from './settings.js'
 
@@ -55,6 +56,7 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
       ? ''
       : parseRegion(raw['aws-region'], env)
   const partition = region === '' ? 'aws' : partitionOf(region)
+  const refresh = parseRefresh(raw, mode)
   const policy: PolicyInputs = {
     inline: parseInlinePolicySource(raw, context.workspace, context.readFile),
     managed: splitList(raw['managed-session-policies']),
@@ -83,8 +85,9 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
     allowedAccountIds: parseAccountIds(raw['allowed-account-ids']),
     cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true),
     outputCredentials: parseBoolean('output-credentials', raw['output-credentials'], false),
-    exportEnv: parseBoolean('export-env', raw['export-env'], raw['aws-profile'] === ''),
-    awsProfile: parseProfileName(raw['aws-profile']),
+    exportEnv: parseBoolean('export-env', raw['export-env'], raw['aws-profile'] === '' && !refresh),
+    awsProfile:
+      parseProfileName(raw['aws-profile']) ?? (refresh ? DEFAULT_REFRESH_PROFILE : undefined),
     overwriteAwsProfile: parseBoolean('overwrite-aws-profile', raw['overwrite-aws-profile'], false)
   }
   const scopedSessionDescription = parseScopedDescription(raw['scoped-session-description'], env)
@@ -104,20 +107,24 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
       // Checked as mode: assume would (the role only when given), so a dry run with the real
       // inputs finds their mistakes too; mode: check uses none of them.
       if (raw['role-to-assume'] !== '') parseRole(raw['role-to-assume'], partition)
-      parseAssumeInputs(raw, context)
+      const assume = parseAssumeInputs(raw, context, refresh)
+      if (refresh) checkRefreshInputs(raw, { ...assume, ...callsSts }, env)
       return { ...everyMode, mode }
     }
-    case 'assume':
-      return {
-        ...callsSts,
-        mode,
-        role: parseRequiredRole(raw['role-to-assume'], partition),
-        ...parseAssumeInputs(raw, context)
-      }
+    case 'assume': {
+      const role = parseRequiredRole(raw['role-to-assume'], partition)
+      const assume = parseAssumeInputs(raw, context, refresh)
+      if (refresh) checkRefreshInputs(raw, { ...assume, ...callsSts }, env)
+      return { ...callsSts, mode, role, ...assume }
+    }
   }
 }
 
-function parseAssumeInputs(raw: RawInputs, { env, workspace }: SettingsContext): AssumeInputs {
+function parseAssumeInputs(
+  raw: RawInputs,
+  { env, workspace }: SettingsContext,
+  refresh: boolean
+): AssumeInputs {
   const transitiveTagKeys = splitList(raw['transitive-tag-keys'])
   const tags = mergeTags(
     parseBoolean('tag-session-with-github-context', raw['tag-session-with-github-context'], false)
@@ -154,6 +161,7 @@ function parseAssumeInputs(raw: RawInputs, { env, workspace }: SettingsContext):
     tags,
     transitiveTagKeys,
     sourceIdentity: parseSourceIdentity(raw['source-identity']),
+    refresh,
     assumeRoleOnlyInputs: ASSUME_ROLE_ONLY_INPUTS.filter(name => isGiven(raw[name]))
   }
 }

@@ -101,6 +101,8 @@ export interface AssumeInputs {
   tags: SessionTag[]
   transitiveTagKeys: string[]
   sourceIdentity?: string
+  /** Write a profile whose credential_process renews the session (awsProfile is then set). */
+  refresh: boolean
   /** Which of the AssumeRole-only inputs were given, to warn about on the web-identity path. */
   assumeRoleOnlyInputs: InputName[]
 }

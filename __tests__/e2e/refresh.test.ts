@@ -365,7 +365,6 @@ describe('refresh: true', () => {
     const aws = '/root/.pyenv/shims/aws'
     const version = spawnSync(aws, ['--version'], { encoding: 'utf8' })
     if (!/^aws-cli\/2\./.test(`${version.stdout}${version.stderr}`)) {
-      // eslint-disable-next-line no-console
       console.warn(
         `skipped: the AWS CLI v2 is not installed here (${aws} --version: ${(version.stdout || version.stderr || String(version.error)).trim()})`
       )

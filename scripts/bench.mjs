@@ -18,6 +18,7 @@ import os from 'node:os'
 import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ROOT, inputVariable, parseFileCommand, readActionYml } from '../local-sts/runner.js'
+import { startLocalGitHubOidc } from '../local-sts/github-oidc.js'
 import { DEFAULT_USER, startLocalSts } from '../local-sts/server.js'
 
 const USAGE = 'usage: npm run bench -- [--runs N] [--warmup N] [--delay-ms MS (0: none)] [--json]'
@@ -113,11 +114,20 @@ const KINDS = [
     args: [CLI, 'credential-process', ...CLI_SESSION],
     env: CLI_ENV,
     sts: true
+  },
+  {
+    // The profile refresh: true writes, as a later step's SDK runs it; args are filled in once
+    // the action has written it (see fillRefreshProfile).
+    id: 'refreshCached',
+    label: 'refresh: true profile, cached',
+    args: [],
+    sts: true
   }
 ]
 /** The targets: what the command line may cost, against what. */
 const BUDGETS = [
   { id: 'cliCached', of: 'bare', ratio: 1.6 },
+  { id: 'refreshCached', of: 'bare', ratio: 1.6 },
   { id: 'cliExec', of: 'policy', ratio: 1 }
 ]
 // The same two runs with every STS answer held back, in the same rounds as the rest, so the
@@ -311,12 +321,47 @@ function machine() {
   }
 }
 
-const sts = await startLocalSts()
+const oidc = await startLocalGitHubOidc()
+const sts = await startLocalSts({ identityProviders: [oidc.provider('sts.amazonaws.com')] })
+
+/**
+ * Runs the main step with refresh: true (GitHub OIDC, the same policies) and points the
+ * refreshCached kind at the credential_process of the profile it wrote, whose cache the main
+ * step has filled.
+ */
+async function fillRefreshProfile() {
+  const kind = KINDS.find(k => k.id === 'refreshCached')
+  const oidcEnv = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
+  }
+  const inputs = { ...POLICY_INPUTS, refresh: 'true', 'aws-profile': 'bench' }
+  delete inputs['aws-access-key-id']
+  delete inputs['aws-secret-access-key']
+  await runOnce(sts, {
+    id: 'fillRefresh',
+    label: 'action, refresh: true',
+    args: [MAIN],
+    inputs,
+    env: oidcEnv
+  })
+  const config = readFileSync(join(dir, 'no-aws', 'config'), 'utf8')
+  const line = /^credential_process = (.*)$/m.exec(config)?.[1]
+  if (line === undefined) throw new Error('the refresh: true run wrote no credential_process')
+  // POSIX quoting as written (single quotes only around paths that need them).
+  const argv = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map(m =>
+    m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]
+  )
+  kind.args = argv.slice(1)
+  kind.env = oidcEnv
+}
+
 let report
 try {
   const started = performance.now()
-  // The cached kind measures the cache's answer: fill it first.
+  // The cached kinds measure the cache's answer: fill them first.
   await runOnce(sts, { ...KINDS.find(kind => kind.id === 'cliCached'), id: 'fill' })
+  await fillRefreshProfile()
   const samples = await loop(sts, ALL_KINDS, options.runs, options.warmup)
 
   const results = Object.fromEntries(KINDS.map(kind => [kind.id, summarize(samples[kind.id])]))
@@ -353,6 +398,7 @@ try {
   }
 } finally {
   await sts.close()
+  await oidc.close()
   rmSync(dir, { recursive: true, force: true })
 }
 

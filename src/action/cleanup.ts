@@ -1,6 +1,14 @@
 import * as core from '@actions/core'
 import { removeProfile } from '../aws/profiles.js'
-import { exportedVariablesToClean, writtenProfileToRemove } from './state.js'
+import { rmSync } from 'node:fs'
+import { basename, isAbsolute } from 'node:path'
+import { removeProcessProfile } from '../aws/process-profile.js'
+import {
+  REFRESH_FOLDER_PREFIX,
+  exportedVariablesToClean,
+  refreshProfileToRemove,
+  writtenProfileToRemove
+} from './state.js'
 
 /**
  * The post step: blanks the variables the main step exported and removes the profile it wrote,
@@ -37,5 +45,33 @@ export async function runCleanup(): Promise<void> {
     }
   } catch (error) {
     core.warning(`Could not remove the AWS profile this step wrote: ${(error as Error).message}`)
+  }
+  try {
+    removeRefreshProfile()
+  } catch (error) {
+    core.warning(
+      `Could not remove the refreshing profile or its files: ${(error as Error).message}`
+    )
+  }
+}
+
+/** refresh: true: the profile (while it is still ours), the settings file and the cache. */
+function removeRefreshProfile(): void {
+  const written = refreshProfileToRemove()
+  if (written === undefined) return
+  if (removeProcessProfile(written.profile, written.config, written.command)) {
+    core.info(`Removed profile '${written.profile}' from ${written.config}.`)
+  } else {
+    core.info(
+      `Left profile '${written.profile}' in ${written.config}: it no longer runs the command this step wrote (another job or step has replaced it).`
+    )
+  }
+  // Only a folder this action made: the state names it, and its name says whose it is.
+  if (
+    isAbsolute(written.directory) &&
+    basename(written.directory).startsWith(REFRESH_FOLDER_PREFIX)
+  ) {
+    rmSync(written.directory, { recursive: true, force: true })
+    core.info(`Removed ${written.directory} (the refresh settings and cache).`)
   }
 }

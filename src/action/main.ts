@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { checkProfileWritable, profileFiles } from '../aws/profiles.js'
 import { checkProxyApplies, proxyAgents, proxyPasswords } from '../aws/proxy.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
-import type { FlowDependencies, FlowResult } from '../flows/dependencies.js'
+import { isIssued, type FlowDependencies, type FlowResult } from '../flows/dependencies.js'
 import { checkKeys } from '../flows/keys.js'
 import { reuseExistingCredentials } from '../flows/reuse.js'
 import { scopeCredentialsInEnvironment } from '../flows/scope.js'
@@ -34,6 +34,7 @@ import {
   writeJobSummary
 } from './summary.js'
 import { RUNNER_WORDING } from './wording.js'
+import { exportRefreshProfile, prepareRefresh } from './refresh.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
 const readTokenFile = (path: string): string =>
@@ -93,6 +94,7 @@ export async function run(): Promise<void> {
         settings.overwriteAwsProfile
       )
     }
+    const refresh = settings.mode === 'assume' && settings.refresh ? prepareRefresh() : undefined
     warnAboutDestination(settings)
     const forgotten =
       settings.mode !== 'scope' && settings.unsetCurrentCredentials
@@ -136,14 +138,25 @@ export async function run(): Promise<void> {
       return
     }
 
-    exportSession(session, {
-      region: settings.region,
-      cleanup: settings.cleanupCredentials,
-      env: settings.exportEnv,
-      profile: settings.awsProfile,
-      overwriteProfile: settings.overwriteAwsProfile,
-      blank: forgotten
-    })
+    if (refresh !== undefined && settings.mode === 'assume') {
+      // refresh: true refuses use-existing-credentials, so STS issued this session.
+      if (!isIssued(session)) {
+        throw new ActionError(
+          "refresh: true needs a session STS issued, but the environment's credentials were kept.",
+          'Nothing to renew'
+        )
+      }
+      exportRefreshProfile({ session, source, settings, policy }, refresh, forgotten)
+    } else {
+      exportSession(session, {
+        region: settings.region,
+        cleanup: settings.cleanupCredentials,
+        env: settings.exportEnv,
+        profile: settings.awsProfile,
+        overwriteProfile: settings.overwriteAwsProfile,
+        blank: forgotten
+      })
+    }
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
     core.info(
@@ -199,7 +212,8 @@ function warnAboutDestination(settings: StsSettings): void {
   if (
     settings.awsProfile !== undefined &&
     !settings.exportEnv &&
-    !(settings.mode !== 'scope' && settings.unsetCurrentCredentials) &&
+    !(settings.mode === 'assume' && (settings.unsetCurrentCredentials || settings.refresh)) &&
+    !(settings.mode === 'export-keys' && settings.unsetCurrentCredentials) &&
     process.env.AWS_ACCESS_KEY_ID
   ) {
     core.warning(

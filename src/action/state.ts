@@ -47,3 +47,35 @@ export function writtenProfileToRemove(): WrittenProfile | undefined {
   }
   return profile
 }
+
+const REFRESH_PROFILE = 'refresh-profile'
+/** The folder in RUNNER_TEMP that holds a refreshing profile's settings and cache. */
+export const REFRESH_FOLDER_PREFIX = 'scoped-role-refresh-'
+
+/** refresh: true: the profile's config section, the command it runs, and the folder of its files. */
+export interface RefreshProfile {
+  profile: string
+  config: string
+  /** The credential_process written: the post step removes the section only while it runs this. */
+  command: string
+  /** Holds the settings file and the cache; in RUNNER_TEMP. */
+  directory: string
+}
+
+export function rememberRefreshProfile(profile: RefreshProfile): void {
+  core.saveState(REFRESH_PROFILE, JSON.stringify(profile))
+}
+
+export function refreshProfileToRemove(): RefreshProfile | undefined {
+  const saved = core.getState(REFRESH_PROFILE)
+  if (saved === '') return undefined
+  const profile = JSON.parse(saved) as RefreshProfile
+  if (
+    !['profile', 'config', 'command', 'directory'].every(
+      key => typeof profile[key as keyof RefreshProfile] === 'string'
+    )
+  ) {
+    throw new Error(`the saved state '${REFRESH_PROFILE}' is not a profile`)
+  }
+  return profile
+}

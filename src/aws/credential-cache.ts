@@ -10,7 +10,7 @@ import {
   statSync,
   writeSync
 } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /**
  * Temporary credentials kept in a file between processes, for `credential_process` callers
@@ -27,6 +27,22 @@ export interface ProcessCredentials {
   SessionToken: string
   /** ISO 8601. */
   Expiration: string
+}
+
+/** A session's credentials in that format. */
+export function processCredentials(credentials: {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
+  expiration: Date
+}): ProcessCredentials {
+  return {
+    Version: 1,
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+    SessionToken: credentials.sessionToken,
+    Expiration: credentials.expiration.toISOString()
+  }
 }
 
 /** As stored: the credentials and when to stop handing them out. */
@@ -58,7 +74,10 @@ export function readCachedCredentials(
   let text: string
   try {
     const stat = lstatSync(file)
-    if (!stat.isFile() || (stat.mode & 0o077) !== 0) return undefined
+    // On Windows a mode says nothing (files report 0666); the folder's access rules decide.
+    if (!stat.isFile() || (process.platform !== 'win32' && (stat.mode & 0o077) !== 0)) {
+      return undefined
+    }
     if (process.getuid !== undefined && stat.uid !== process.getuid()) return undefined
     text = readFileSync(file, 'utf8')
   } catch {
@@ -133,17 +152,37 @@ export async function cachedCredentials(
     if (fresh !== undefined) return { credentials: fresh, fromCache: true }
     const issuedAt = now()
     const credentials = await options.refresh()
-    writeEntry(options.file, {
-      ...credentials,
-      RefreshAfter: new Date(
-        refreshAfter(issuedAt, Date.parse(credentials.Expiration))
-      ).toISOString()
-    })
+    storeCredentials(options.file, credentials, issuedAt)
     return { credentials, fromCache: false }
   } finally {
     rmSync(lock, { force: true })
   }
 }
+
+/**
+ * Keeps credentials obtained elsewhere for the next caller (the action's main step fills the
+ * cache of the profile it writes with the session it has just checked). Written whole, 0600.
+ */
+export function storeCredentials(
+  file: string,
+  credentials: ProcessCredentials,
+  issuedAtMs: number
+): void {
+  writeEntry(file, {
+    ...credentials,
+    RefreshAfter: new Date(
+      refreshAfter(issuedAtMs, Date.parse(credentials.Expiration))
+    ).toISOString()
+  })
+}
+
+/**
+ * The files of a profile that renews itself (refresh: true): the settings the action wrote,
+ * and beside them the cache, so the launcher finds the cache from the settings path alone.
+ */
+export const REFRESH_SETTINGS_FILE = 'settings.json'
+export const refreshCacheFile = (settingsFile: string): string =>
+  join(dirname(settingsFile), 'credentials.json')
 
 /** Creates the directory private; refuses one that another account could write to. */
 function prepareDirectory(dir: string): void {

@@ -251,7 +251,7 @@ export function removeProfile(
   return true
 }
 
-function readIfPresent(path: string): string {
+export function readIfPresent(path: string): string {
   refuseSymlink(path)
   try {
     return readFileSync(path, 'utf8')
@@ -278,7 +278,7 @@ function refuseSymlink(path: string): void {
   }
 }
 
-function writePrivate(path: string, text: string): void {
+export function writePrivate(path: string, text: string): void {
   const directory = dirname(path)
   const created = mkdirSync(directory, { recursive: true, mode: 0o700 })
   // Tighten ~/.aws, but never a folder the workflow chose that others may share.

@@ -1,5 +1,10 @@
-import { readCachedCredentials, type ProcessCredentials } from '../aws/credential-cache.js'
-import { COMMANDS, parseArgs, type ParsedArgs } from './options.js'
+import { isAbsolute } from 'node:path'
+import {
+  readCachedCredentials,
+  refreshCacheFile,
+  type ProcessCredentials
+} from '../aws/credential-cache.js'
+import { COMMANDS, UsageError, parseArgs, type ParsedArgs } from './options.js'
 import {
   cacheFile,
   currentPlace,
@@ -27,6 +32,29 @@ export function lookUpCache(args: ParsedArgs, request: SessionRequest, place: Pl
   return { file, cached: readCachedCredentials(file) }
 }
 
+/**
+ * credential-process --settings-file: the profile the action's refresh: true wrote. It says
+ * everything about the session, so it takes no preset and no other option but --verbose.
+ */
+export function refreshSettingsFile(args: ParsedArgs): string | undefined {
+  const value = args.values.get('settings-file')
+  if (typeof value !== 'string') return undefined
+  const other = [...args.values.keys()].find(flag => flag !== 'settings-file' && flag !== 'verbose')
+  if (other !== undefined || args.positional.length > 0) {
+    throw new UsageError(
+      `--settings-file names everything about the session; remove ${other === undefined ? `'${args.positional[0]}'` : `--${other}`}.`,
+      'credential-process'
+    )
+  }
+  if (!isAbsolute(value)) {
+    throw new UsageError(
+      `--settings-file needs an absolute path, not '${value}'.`,
+      'credential-process'
+    )
+  }
+  return value
+}
+
 /** What credential-process prints: one line of Version 1 JSON. */
 export const processOutput = (credentials: ProcessCredentials): string =>
   `${JSON.stringify(credentials)}\n`
@@ -46,7 +74,11 @@ export function cachedAnswer(
   try {
     const args = parseArgs(rest, command)
     if (args.values.has('help') || args.rest !== undefined) return undefined
-    const { cached } = lookUpCache(args, resolveRequest(command, args, place), place)
+    const settings = refreshSettingsFile(args)
+    const { cached } =
+      settings !== undefined
+        ? { cached: readCachedCredentials(refreshCacheFile(settings)) }
+        : lookUpCache(args, resolveRequest(command, args, place), place)
     return cached === undefined ? undefined : processOutput(cached)
   } catch {
     return undefined

@@ -10,7 +10,7 @@ import {
   type ParsedArgs
 } from './options.js'
 import { REPOSITORY_FILE } from './presets.js'
-import { lookUpCache, processOutput } from './cached-answer.js'
+import { lookUpCache, processOutput, refreshSettingsFile } from './cached-answer.js'
 import { currentPlace, resolveRequest } from './request.js'
 import { Terminal, writeAll } from './terminal.js'
 import { VERSION } from './version.js'
@@ -67,10 +67,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         command.name
       )
     }
-    const request = resolveRequest(command, args, place)
     // The bundled SDK is fixed: its notice about future SDK releases and older Node versions
     // is about a different program, and a terminal would show it on every run.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+    const settingsFile =
+      command.name === 'credential-process' ? refreshSettingsFile(args) : undefined
+    if (settingsFile !== undefined) {
+      const { renewingProcess } = await import('./refresh.js')
+      return await renewingProcess(settingsFile, terminal)
+    }
+    const request = resolveRequest(command, args, place)
     if (command.name === 'credential-process') {
       // The launcher answers a fresh cache before this module loads; run directly, this
       // does the same: no SDK, no policy data, one small file read.

@@ -218,6 +218,12 @@ export const COMMANDS: readonly Command[] = [
     options: [
       ...SESSION_OPTIONS,
       local('no-cache', 'switch', undefined, 'always ask STS, and do not store the answer'),
+      local(
+        'settings-file',
+        'value',
+        'PATH',
+        "renew the session of a profile the action's refresh: true wrote (no other option)"
+      ),
       ...COMMON
     ]
   },

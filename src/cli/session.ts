@@ -1,5 +1,9 @@
 import { userInfo } from 'node:os'
-import { cachedCredentials, type ProcessCredentials } from '../aws/credential-cache.js'
+import {
+  cachedCredentials,
+  processCredentials,
+  type ProcessCredentials
+} from '../aws/credential-cache.js'
 import { checkProxyApplies, proxyAgents, proxyPasswords } from '../aws/proxy.js'
 import type { AwsCredentials } from '../aws/sts.js'
 import { assumeRoleWithSessionPolicy } from '../flows/assume.js'
@@ -35,7 +39,7 @@ const readPolicyFile = (path: string): string =>
   readBoundedTextFile(path, { maxBytes: MAX_POLICY_FILE_BYTES }).text
 
 /** A web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE): a token is at most 20000 characters. */
-const readTokenFile = (path: string): string =>
+export const readTokenFile = (path: string): string =>
   readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
 
 /** The MFA code stands in for checking the other options before anyone is asked for the real one. */
@@ -120,23 +124,11 @@ export async function startSession(
     proxyAgents: options => proxyAgents(options, process.env)
   }
   const { session } = await assumeRoleWithSessionPolicy(settings, policy, deps)
-  const credentials = temporaryCredentials(session.credentials)
+  const { credentials } = session
   terminal.info(
     `Assumed ${session.arn}; the credentials expire at ${credentials.expiration.toISOString()}.`
   )
   return { credentials, region: settings.region, arn: session.arn }
-}
-
-/**
- * The terminal always assumes a role (it has no keys-only or reuse options), so STS's answer
- * carries a token and an expiry; a session without them is not one this front can hand on.
- */
-function temporaryCredentials(credentials: AwsCredentials): Required<AwsCredentials> {
-  const { expiration, sessionToken } = credentials
-  if (expiration === undefined || sessionToken === undefined) {
-    throw new Error('STS answered without a temporary session (no expiry or session token).')
-  }
-  return { ...credentials, expiration, sessionToken }
 }
 
 /** The settings of mode: assume, which every command of the terminal asks for. */
@@ -198,13 +190,7 @@ export async function credentialProcess(
 ): Promise<ProcessCredentials> {
   const fresh = async (): Promise<ProcessCredentials> => {
     const { credentials } = await startSession(request, terminal)
-    return {
-      Version: 1,
-      AccessKeyId: credentials.accessKeyId,
-      SecretAccessKey: credentials.secretAccessKey,
-      SessionToken: credentials.sessionToken,
-      Expiration: credentials.expiration.toISOString()
-    }
+    return processCredentials(credentials)
   }
   if (file === undefined) return fresh()
   // Long enough for a person to type an MFA code and for STS's whole retry budget.

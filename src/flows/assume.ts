@@ -28,7 +28,7 @@ export async function assumeRoleWithSessionPolicy(
   settings: AssumeSettings,
   policy: SessionPolicy,
   deps: FlowDependencies
-): Promise<FlowResult> {
+): Promise<FlowResult<AssumedSession>> {
   const { role } = settings
   const source = chooseSource(settings.source, deps.env, deps.wording)
   let session: AssumedSession

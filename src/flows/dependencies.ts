@@ -38,8 +38,15 @@ export interface FlowDependencies {
  */
 export type StepSession = Omit<AssumedSession, 'credentials'> & { credentials: AwsCredentials }
 
-export interface FlowResult {
-  session: StepSession
+/** Whether STS issued the session (a token and an expiry), rather than keys kept or given. */
+export function isIssued(session: StepSession): session is AssumedSession {
+  const { sessionToken, expiration } = session.credentials
+  return sessionToken !== undefined && expiration !== undefined
+}
+
+/** What a flow hands back; the assume flow's session is always one STS issued. */
+export interface FlowResult<S extends StepSession = StepSession> {
+  session: S
   source: SourceChoice
   /** via-roles: the session of each hop before the last, in order. */
   hops?: AssumedSession[]

@@ -126,8 +126,9 @@ export function sourceRequest(settings: SourceInputs): SourceRequest {
  * export-env and output-env-credentials (its name in aws-actions/configure-aws-credentials) are
  * one setting: the one written wins, and two that disagree are an error.
  */
-export function exportEnvSetting(raw: RawInputs): boolean {
-  const fallback = raw['aws-profile'] === ''
+export function exportEnvSetting(raw: RawInputs, refresh: boolean): boolean {
+  // refresh: true hands later steps a profile, never fixed keys.
+  const fallback = raw['aws-profile'] === '' && !refresh
   const exportEnv = parseBoolean('export-env', raw['export-env'], fallback)
   const outputEnv = parseBoolean('output-env-credentials', raw['output-env-credentials'], fallback)
   if (raw['export-env'] !== '' && raw['output-env-credentials'] !== '' && exportEnv !== outputEnv) {

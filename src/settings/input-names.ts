@@ -55,6 +55,7 @@ export const INPUT_NAMES = [
   'export-env',
   'output-env-credentials',
   'overwrite-aws-profile',
+  'refresh',
   'scoped-session-description'
 ] as const
 
@@ -84,5 +85,6 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   mode: 'assume',
   'require-session-policy': 'false',
   'job-summary': 'true',
-  'overwrite-aws-profile': 'false'
+  'overwrite-aws-profile': 'false',
+  refresh: 'false'
 }

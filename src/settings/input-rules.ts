@@ -77,7 +77,9 @@ export const INPUT_RULES: Readonly<Record<InputName, InputRule>> = {
   'export-env': {},
   'output-env-credentials': {},
   'overwrite-aws-profile': {},
-  'scoped-session-description': {}
+  'scoped-session-description': {},
+  // Refused in mode scope with its own message (settings/refresh.ts).
+  refresh: {}
 }
 
 const where = (test: (rule: InputRule) => boolean): InputName[] =>

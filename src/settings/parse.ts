@@ -52,6 +52,7 @@ import {
   parseSessionTags
 } from './session-tags.js'
 import type { AssumeInputs, RoleRef, Settings } from './settings.js'
+import { DEFAULT_REFRESH_PROFILE, checkRefreshInputs, parseRefresh } from './refresh.js'
 
 /** What parsing needs from its caller; nothing else outside the raw inputs is read. */
 export interface SettingsContext {
@@ -79,6 +80,7 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
       ? ''
       : parseRegion(raw['aws-region'], env)
   const partition = region === '' ? 'aws' : partitionOf(region)
+  const refresh = parseRefresh(raw, mode)
   const policy: PolicyInputs = {
     inline: parseInlinePolicySource(raw, context.workspace, context.readFile, context.wording),
     managed: splitList(raw['managed-session-policies']),
@@ -109,8 +111,9 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
     allowedAccountIds: parseAccountIds(raw['allowed-account-ids']),
     cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true),
     outputCredentials: parseBoolean('output-credentials', raw['output-credentials'], false),
-    exportEnv: exportEnvSetting(raw),
-    awsProfile: parseProfileName(raw['aws-profile']),
+    exportEnv: exportEnvSetting(raw, refresh),
+    awsProfile:
+      parseProfileName(raw['aws-profile']) ?? (refresh ? DEFAULT_REFRESH_PROFILE : undefined),
     overwriteAwsProfile: parseBoolean('overwrite-aws-profile', raw['overwrite-aws-profile'], false)
   }
   const scopedSessionDescription = parseScopedDescription(raw['scoped-session-description'], env)
@@ -131,13 +134,21 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
       // inputs finds their mistakes too; mode: check uses none of them.
       const role =
         raw['role-to-assume'] !== '' ? parseRole(raw['role-to-assume'], partition) : undefined
-      parseAssumeInputs(raw, context, role, partition)
+      const assume = parseAssumeInputs(raw, context, role, partition, refresh)
+      if (refresh) checkRefreshInputs(raw, { ...assume, ...callsSts }, env)
       return { ...everyMode, mode }
     }
     case 'assume': {
       const keys = parseStaticKeys(raw)
       if (raw['role-to-assume'] === '' && keys !== undefined) {
         // As aws-actions/configure-aws-credentials does: keys without a role are the session.
+        if (refresh) {
+          throw new InputError(
+            'refresh',
+            'needs role-to-assume: without a role the keys themselves are the session, and nothing could renew them.',
+            'Set role-to-assume to the role to renew, with GitHub OIDC as the source, or set refresh: false.'
+          )
+        }
         const roleInput = writtenRoleInput(raw)
         if (roleInput !== undefined) {
           throw new InputError(
@@ -158,7 +169,9 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
         }
       }
       const role = parseRequiredRole(raw['role-to-assume'], partition)
-      return { ...callsSts, mode, role, ...parseAssumeInputs(raw, context, role, partition) }
+      const assume = parseAssumeInputs(raw, context, role, partition, refresh)
+      if (refresh) checkRefreshInputs(raw, { ...assume, ...callsSts }, env)
+      return { ...callsSts, mode, role, ...assume }
     }
   }
 }
@@ -199,7 +212,8 @@ function parseAssumeInputs(
   raw: RawInputs,
   { env, workspace }: SettingsContext,
   role: RoleRef | undefined,
-  partition: string
+  partition: string,
+  refresh: boolean
 ): AssumeInputs {
   const { tags, transitiveTagKeys, droppableTagKeys } = parseTags(raw, env)
   const roleChaining = parseBoolean('role-chaining', raw['role-chaining'], false)
@@ -252,6 +266,7 @@ function parseAssumeInputs(
       'special-characters-workaround',
       raw['special-characters-workaround'],
       false
-    )
+    ),
+    refresh
   }
 }

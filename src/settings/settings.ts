@@ -117,6 +117,8 @@ export interface AssumeInputs {
   sourceIdentity?: string
   /** Tags to drop, and retry once, when STS answers PackedPolicyTooLarge. */
   droppableTagKeys: string[]
+  /** Write a profile whose credential_process renews the session (awsProfile is then set). */
+  refresh: boolean
   /** Which of the AssumeRole-only inputs were given, to warn about on the web-identity path. */
   assumeRoleOnlyInputs: InputName[]
   /** Role ARNs passed through, in order, before the role (hub → target). */

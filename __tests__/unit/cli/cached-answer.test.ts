@@ -2,10 +2,19 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cachedAnswer, lookUpCache, processOutput } from '../../../src/cli/cached-answer.js'
+import {
+  cachedAnswer,
+  lookUpCache,
+  processOutput,
+  refreshSettingsFile
+} from '../../../src/cli/cached-answer.js'
 import { COMMANDS, parseArgs } from '../../../src/cli/options.js'
 import { resolveRequest, type Place } from '../../../src/cli/request.js'
-import { cachedCredentials, type ProcessCredentials } from '../../../src/aws/credential-cache.js'
+import {
+  cachedCredentials,
+  refreshCacheFile,
+  type ProcessCredentials
+} from '../../../src/aws/credential-cache.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 const COMMAND = COMMANDS.find(command => command.name === 'credential-process')!
@@ -98,6 +107,32 @@ describe('cachedAnswer', () => {
     )
     expect(lookUpCache(args, request, { ...place, env: {}, platform: 'darwin' }).file).toContain(
       join(home, 'Library', 'Caches', 'scoped-role')
+    )
+  })
+})
+
+describe('credential-process --settings-file', () => {
+  it('answers from the cache beside the settings file, and takes no other option', async () => {
+    const settings = join(home, 'refresh', 'settings.json')
+    mkdirSync(join(home, 'refresh'), { mode: 0o700 })
+    await cachedCredentials({
+      file: refreshCacheFile(settings),
+      refresh: async () => SESSION,
+      lockWaitMs: 1000
+    })
+    expect(cachedAnswer(['credential-process', '--settings-file', settings], place)).toBe(
+      processOutput(SESSION)
+    )
+    const args = (argv: string[]) => parseArgs(argv, COMMAND)
+    expect(refreshSettingsFile(args(['--settings-file', settings, '--verbose']))).toBe(settings)
+    expect(() => refreshSettingsFile(args(['--settings-file', settings, '--role', ROLE]))).toThrow(
+      'remove --role'
+    )
+    expect(() => refreshSettingsFile(args(['preset', '--settings-file', settings]))).toThrow(
+      "remove 'preset'"
+    )
+    expect(() => refreshSettingsFile(args(['--settings-file', 'settings.json']))).toThrow(
+      'absolute path'
     )
   })
 })

@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto'
 import {
   closeSync,
   lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   writeSync
 } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { writePrivateFile } from '../shared/private-file.js'
 
 /**
  * Temporary credentials kept in a file between processes, for `credential_process` callers
@@ -233,14 +232,6 @@ function processExists(pid: number): boolean {
   }
 }
 
-/** Written whole or not at all: a reader never sees half a file. */
 function writeEntry(file: string, entry: CacheEntry): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  const fd = openSync(temporary, 'wx', 0o600)
-  try {
-    writeSync(fd, JSON.stringify(entry))
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(temporary, file)
+  writePrivateFile(file, JSON.stringify(entry))
 }

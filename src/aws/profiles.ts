@@ -1,17 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
-import {
-  chmodSync,
-  closeSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ActionError, InputError } from '../shared/errors.js'
+import { writePrivateFile } from '../shared/private-file.js'
 import { homeFolder, isInside, pathsFor } from './home.js'
 
 /**
@@ -283,19 +274,5 @@ export function writePrivate(path: string, text: string): void {
   const created = mkdirSync(directory, { recursive: true, mode: 0o700 })
   // Tighten ~/.aws, but never a folder the workflow chose that others may share.
   if (created !== undefined || basename(directory) === '.aws') chmodSync(directory, 0o700)
-  // Unguessable and created exclusively: a file or link planted at the name fails the write
-  // instead of receiving the secret.
-  const temporary = `${path}.${randomBytes(16).toString('hex')}.tmp`
-  const descriptor = openSync(temporary, 'wx', 0o600)
-  try {
-    try {
-      writeFileSync(descriptor, text)
-    } finally {
-      closeSync(descriptor)
-    }
-    renameSync(temporary, path)
-  } catch (error) {
-    rmSync(temporary, { force: true })
-    throw error
-  }
+  writePrivateFile(path, text)
 }

@@ -15,9 +15,8 @@ import {
 } from '../policy/session-policy.js'
 import { compatibilityNotes } from '../settings/compatibility.js'
 import { parseSettings } from '../settings/parse.js'
-import { MAX_POLICY_FILE_BYTES } from '../settings/policy-file.js'
+import { readPolicyFile } from '../settings/policy-file.js'
 import type { StsSettings } from '../settings/settings.js'
-import { readBoundedTextFile } from '../shared/bounded-file.js'
 import { stepDeadline, type StepDeadline } from '../shared/deadline.js'
 import { ActionError, InputError } from '../shared/errors.js'
 import {
@@ -35,17 +34,7 @@ import {
 } from './summary.js'
 import { RUNNER_WORDING } from './wording.js'
 import { exportRefreshProfile, prepareRefresh } from './refresh.js'
-
-/** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
-const readTokenFile = (path: string): string =>
-  readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
-
-/** The policy file may come from a pull request: only a regular file, bounded, links kept inside. */
-const readPolicyFile = (path: string, workspace: string): string =>
-  readBoundedTextFile(path, {
-    maxBytes: MAX_POLICY_FILE_BYTES,
-    roots: [workspace, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root))
-  }).text
+import { readTokenFile } from '../sources/web-identity.js'
 
 /** Above this, the next tag or statement may not fit: say so while it still works. */
 const UTILIZATION_WARNING_PERCENT = 90
@@ -63,7 +52,11 @@ export async function run(): Promise<void> {
     const settings = parseSettings(raw, {
       env: process.env,
       workspace,
-      readFile: path => readPolicyFile(path, workspace),
+      readFile: path =>
+        readPolicyFile(
+          path,
+          [workspace, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root))
+        ),
       wording: RUNNER_WORDING
     })
     for (const note of compatibilityNotes(raw)) core.info(note)

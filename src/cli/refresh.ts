@@ -12,9 +12,9 @@ import { readBoundedTextFile } from '../shared/bounded-file.js'
 import { ActionError } from '../shared/errors.js'
 import { requestGitHubIdToken } from '../sources/id-token.js'
 import { processOutput } from './cached-answer.js'
-import { readTokenFile } from './session.js'
 import { writeAll, type Terminal } from './terminal.js'
 import { TERMINAL_WORDING } from './wording.js'
+import { readTokenFile } from '../sources/web-identity.js'
 
 /**
  * credential-process --settings-file: the credential_process of a profile the action wrote with

@@ -14,15 +14,15 @@ import { sanitizeSessionName } from '../settings/fields.js'
 import { INPUT_NAMES } from '../settings/input-names.js'
 import type { RawInputs } from '../settings/input-rules.js'
 import { parseSettings } from '../settings/parse.js'
-import { MAX_POLICY_FILE_BYTES } from '../settings/policy-file.js'
+import { readPolicyFile } from '../settings/policy-file.js'
 import type { AssumeSettings } from '../settings/settings.js'
-import { readBoundedTextFile } from '../shared/bounded-file.js'
 import { InputError } from '../shared/errors.js'
 import { ENV_FORMATS, UsageError, withFlagNames } from './options.js'
 import { promptMfaCode } from './prompt.js'
 import { rawInputs, type SessionRequest } from './request.js'
 import type { Terminal } from './terminal.js'
 import { TERMINAL_WORDING } from './wording.js'
+import { readTokenFile } from '../sources/web-identity.js'
 
 /** The narrowed session, as the commands hand it on. */
 export interface TerminalSession {
@@ -30,17 +30,6 @@ export interface TerminalSession {
   region: string
   arn: string
 }
-
-/**
- * A policy file may be named by a repository's preset: only a regular file, bounded (links are
- * followed, as a person at a terminal may keep policies anywhere).
- */
-const readPolicyFile = (path: string): string =>
-  readBoundedTextFile(path, { maxBytes: MAX_POLICY_FILE_BYTES }).text
-
-/** A web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE): a token is at most 20000 characters. */
-export const readTokenFile = (path: string): string =>
-  readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
 
 /** The MFA code stands in for checking the other options before anyone is asked for the real one. */
 const PLACEHOLDER_MFA_CODE = '000000'

@@ -1,12 +1,23 @@
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { InlinePolicySource } from '../policy/session-policy.js'
-import { FileRefused } from '../shared/bounded-file.js'
+import { FileRefused, readBoundedTextFile } from '../shared/bounded-file.js'
 import { InputError } from '../shared/errors.js'
 import type { FrontWording } from '../shared/front.js'
 import type { RawInputs } from './input-rules.js'
 
 /** A pretty-printed policy within STS's limits is a few kilobytes; nothing legitimate comes near this. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024
+
+/**
+ * Reads a policy file, which may come from a pull request: only a regular file, at most
+ * MAX_POLICY_FILE_BYTES; with `roots`, a symlink must end inside one of them.
+ */
+export function readPolicyFile(path: string, roots?: readonly string[]): string {
+  return readBoundedTextFile(path, {
+    maxBytes: MAX_POLICY_FILE_BYTES,
+    ...(roots !== undefined && { roots: [...roots] })
+  }).text
+}
 
 /**
  * The inline session policy as written, from inline-session-policy or from the file

@@ -1,8 +1,12 @@
 import { withDeadline } from '../aws/retry.js'
-import { FileRefused } from '../shared/bounded-file.js'
+import { FileRefused, readBoundedTextFile } from '../shared/bounded-file.js'
 import { ActionError, InputError } from '../shared/errors.js'
 import { fromNetwork } from '../shared/log-text.js'
 import type { SourceChoice } from './choose.js'
+
+/** A web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
+export const readTokenFile = (path: string): string =>
+  readBoundedTextFile(path, { maxBytes: 64 * 1024 }).text
 
 export interface TokenDependencies {
   /** A GitHub OIDC ID token for the audience. */

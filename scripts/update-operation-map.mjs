@@ -47,6 +47,7 @@ const PREFIX = {
 /** Operations whose IAM action has another name, or that need more than one action. */
 const RENAMED = {
   s3: {
+    ListBuckets: ['ListAllMyBuckets'],
     ListObjects: ['ListBucket'],
     ListObjectsV2: ['ListBucket'],
     ListObjectVersions: ['ListBucketVersions'],

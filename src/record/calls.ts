@@ -23,6 +23,9 @@ export interface RecordedCall {
   unmapped?: string
 }
 
+/** Bounds the memory a command that makes (or fakes) endless distinct calls can take. */
+export const MAX_DISTINCT_CALLS = 10_000
+
 const ARN_VARIABLE = /\$\{([A-Za-z0-9]+)\}/g
 
 /** Parameter names that name the thing an ARN variable stands for, where the names differ. */
@@ -45,6 +48,8 @@ const ALIASES: Record<string, string[]> = {
  */
 export class Recording {
   private readonly byKey = new Map<string, RecordedCall>()
+  /** Observations of new calls beyond MAX_DISTINCT_CALLS, not listed (the report says how many). */
+  overflow = 0
 
   constructor(
     private readonly map: OperationMap,
@@ -60,6 +65,10 @@ export class Recording {
     ])
     const seen = this.byKey.get(key)
     if (seen === undefined) {
+      if (this.byKey.size >= MAX_DISTINCT_CALLS) {
+        this.overflow++
+        return
+      }
       this.byKey.set(key, call)
       return
     }

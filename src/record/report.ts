@@ -1,6 +1,6 @@
 import type { FrontWording } from '../shared/front.js'
 import { buildSessionPolicy, type PolicyDataLoaders } from '../policy/session-policy.js'
-import { partitionOf, type RecordedCall } from './calls.js'
+import { MAX_DISTINCT_CALLS, partitionOf, type RecordedCall } from './calls.js'
 import { synthesizePolicy, type ProposedPolicy } from './synthesize.js'
 
 /** What a recording cannot see, said with every report so nobody mistakes it for complete. */
@@ -19,6 +19,8 @@ export interface RecordReport {
   /** The project's own checks of the proposed policy (warnings only; a problem throws). */
   warnings: string[]
   gaps: string[]
+  /** Calls not listed because the recording reached its bound of distinct calls. */
+  overflow: number
 }
 
 /**
@@ -29,7 +31,8 @@ export interface RecordReport {
 export function buildReport(
   calls: RecordedCall[],
   data: PolicyDataLoaders,
-  wording: Pick<FrontWording, 'newerRelease'>
+  wording: Pick<FrontWording, 'newerRelease'>,
+  overflow = 0
 ): RecordReport {
   const policy = synthesizePolicy(calls)
   const warnings =
@@ -51,7 +54,8 @@ export function buildReport(
     policy,
     unmapped: calls.filter(call => call.unmapped !== undefined),
     warnings,
-    gaps: GAPS
+    gaps: GAPS,
+    overflow
   }
 }
 
@@ -75,6 +79,7 @@ export function reportJson(report: RecordReport): string {
         ...(call.unmapped === undefined ? {} : { unmapped: call.unmapped })
       })),
       warnings: report.warnings,
+      notListed: report.overflow,
       gaps: report.gaps
     },
     null,
@@ -105,6 +110,11 @@ export function reportSummary(report: RecordReport): string {
   if (report.unmapped.length > 0) {
     lines.push(
       `${report.unmapped.length} call(s) map to no IAM action and are not in the policy; add what they need by hand.`
+    )
+  }
+  if (report.overflow > 0) {
+    lines.push(
+      `${report.overflow} further distinct call(s) were not recorded: the command made more than ${MAX_DISTINCT_CALLS}.`
     )
   }
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`)

@@ -5,10 +5,17 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { X509Certificate } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type Server } from 'node:tls'
 import { startLocalSts, type LocalSts } from '../../local-sts/server.js'
+import { startFakeAws, type FakeAws } from '../support/fake-aws.js'
 import { Terminal } from './cli-harness.js'
+import { ROOT } from './harness.js'
+
+const SDK_CHILD = ['node', join(ROOT, '__tests__/support/record-sdk-child.mjs')]
 
 /** Sends the datagrams an SDK would for a few calls, plus junk a hostile child might send. */
 const CSM_CHILD = [
@@ -37,12 +44,46 @@ socket.bind(0, '127.0.0.1', () => {
 `
 ]
 
+const ROLE = 'arn:aws:iam::111122223333:role/deploy'
+
 let sts: LocalSts
+let fake: FakeAws
 let terminal: Terminal
+/** A non-AWS TLS server with its own certificate, which the proxy must tunnel untouched. */
+let other: Server
+let otherCertificate: X509Certificate
 beforeAll(async () => {
-  sts = await startLocalSts({ roles: [] })
+  sts = await startLocalSts({ roles: [{ arn: ROLE }] })
+  fake = await startFakeAws(sts)
+  const dir = mkdtempSync(join(tmpdir(), 'scoped-role-other-'))
+  spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '1',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem')
+  ])
+  const cert = readFileSync(join(dir, 'cert.pem'))
+  otherCertificate = new X509Certificate(cert)
+  other = createServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, socket => socket.end())
+  other.listen(0, '127.0.0.1')
+  await new Promise(resolve => other.once('listening', resolve))
 })
-afterAll(async () => sts.close())
+afterAll(async () => {
+  other.close()
+  await fake.close()
+  await sts.close()
+})
 beforeEach(() => {
   sts.reset()
   terminal = new Terminal(sts)
@@ -118,6 +159,64 @@ describe('scoped-role record', () => {
       expect(sts.requests.map(request => request.action)).toEqual(['GetCallerIdentity'])
     }
   )
+
+  it('records the AWS SDK for JavaScript through the interception proxy: signatures stay valid, other hosts keep their certificate, no file holds the CA key', async () => {
+    const { port } = other.address() as { port: number }
+    const run = await terminal.run(
+      ['record', '--format', 'json', '--', ...SDK_CHILD, `127.0.0.1:${port}`],
+      {
+        env: {
+          SCOPED_ROLE_RECORD_TEST_UPSTREAM: fake.url,
+          // STS at its real host name, so its requests go through the proxy too.
+          AWS_ENDPOINT_URL_STS: undefined,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+        }
+      }
+    )
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const [childLine, ...rest] = run.stdout.split('\n')
+    const results = JSON.parse(childLine) as string[]
+    expect(results.slice(0, 4)).toEqual([
+      'GetCallerIdentity: ok',
+      'GetObject: ok',
+      'PutObject: ok',
+      'ListObjectsV2: ok'
+    ])
+    // The non-AWS host was tunnelled: the child saw that server's own certificate.
+    expect(results[4]).toBe(`tunnel: ${otherCertificate.fingerprint256}`)
+    const [, folder, files, key] = /^ca folder: (\S+) (\S*) key: (\w+)$/.exec(results[5])!
+    expect([files, key]).toEqual(['ca-bundle.pem', 'false'])
+    expect(existsSync(folder)).toBe(false)
+    // Every request reached the fakes as signed: SigV4 verified on the far side.
+    expect(fake.s3.map(r => [r.action, r.verified])).toEqual([
+      ['s3:GetObject', true],
+      ['s3:PutObject', true],
+      ['s3:ListBucket', true]
+    ])
+    expect(sts.requests.map(r => [r.action, r.verified])).toEqual([['GetCallerIdentity', true]])
+    const report = JSON.parse(rest.join('\n'))
+    expect(report.policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::artifacts/build/app.zip'
+        },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::artifacts' },
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::artifacts/build/report.txt'
+        },
+        { Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }
+      ]
+    })
+    expect(report.calls.every((c: { seenBy: string[] }) => c.seenBy.includes('proxy'))).toBe(true)
+    const text = JSON.stringify(report)
+    expect(text).not.toMatch(/Signature=|X-Amz-Security-Token|zip bytes|AWS4-HMAC/i)
+  })
 
   it('refuses a bad format or a missing command before running anything', async () => {
     const bad = await terminal.run(['record', '--format', 'yaml', '--', 'false'])

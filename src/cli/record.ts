@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { loadIamCatalogue, policyDataLoaders } from '../policy/data.js'
-import { Recording } from '../record/calls.js'
-import { listenForMonitoring } from '../record/monitor.js'
 import { loadOperationMap } from '../record/operations.js'
+import { startRecorder } from '../record/recorder.js'
 import { buildReport, reportJson, reportSummary } from '../record/report.js'
 import { runCommand } from './exec.js'
 import { RECORD_FORMATS, UsageError, type ParsedArgs } from './options.js'
@@ -28,18 +27,24 @@ export async function runRecord(
     )
   }
   const out = args.values.get('out') as string | undefined
-  const map = loadOperationMap()
-  const recording = new Recording(map, loadIamCatalogue())
-  const monitor = await listenForMonitoring(recording, map)
-  terminal.info(`listening for client-side monitoring on 127.0.0.1:${monitor.env.AWS_CSM_PORT}`)
+  const recorder = await startRecorder({
+    env,
+    map: loadOperationMap(),
+    catalogue: loadIamCatalogue(),
+    awsOverride: testUpstream(env)
+  })
+  terminal.info(
+    `recording through ${recorder.proxyUrl} and client-side monitoring on 127.0.0.1:${recorder.childEnv.AWS_CSM_PORT}`
+  )
   const childEnv: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value
   let status: number
   try {
-    status = await runCommand(args.rest!, { ...childEnv, ...monitor.env }, terminal)
+    status = await runCommand(args.rest!, { ...childEnv, ...recorder.childEnv }, terminal)
   } finally {
-    await monitor.stop()
+    await recorder.stop()
   }
+  const { recording } = recorder
   const report = buildReport(
     recording.calls(),
     policyDataLoaders,
@@ -51,4 +56,25 @@ export async function runRecord(
   }
   await writeAll(process.stdout, format === 'json' ? reportJson(report) : reportSummary(report))
   return status
+}
+
+/**
+ * For the project's own tests: AWS hosts answered by loopback fakes. Only a loopback address
+ * is accepted, so the variable can never send a recorded request anywhere else.
+ */
+export const TEST_UPSTREAM_VARIABLE = 'SCOPED_ROLE_RECORD_TEST_UPSTREAM'
+
+function testUpstream(
+  env: Record<string, string | undefined>
+): { host: string; port: number } | undefined {
+  const value = env[TEST_UPSTREAM_VARIABLE]
+  if (value === undefined || value === '') return undefined
+  const match = /^http:\/\/127\.0\.0\.1:(\d{1,5})\/?$/.exec(value)
+  if (match === null) {
+    throw new UsageError(
+      `${TEST_UPSTREAM_VARIABLE} must be http://127.0.0.1:PORT (it is for tests); unset it.`,
+      'record'
+    )
+  }
+  return { host: '127.0.0.1', port: Number(match[1]) }
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type Server } from 'node:tls'
@@ -216,6 +216,71 @@ describe('scoped-role record', () => {
     expect(report.calls.every((c: { seenBy: string[] }) => c.seenBy.includes('proxy'))).toBe(true)
     const text = JSON.stringify(report)
     expect(text).not.toMatch(/Signature=|X-Amz-Security-Token|zip bytes|AWS4-HMAC/i)
+  })
+
+  it('closes the loop: the recorded policy, enforced by exec, lets the same calls through; without one action, that call is denied', async () => {
+    const out = join(terminal.home, 'recorded.json')
+    const recorded = await terminal.run(['record', '--out', out, '--', ...SDK_CHILD], {
+      env: {
+        SCOPED_ROLE_RECORD_TEST_UPSTREAM: fake.url,
+        AWS_ENDPOINT_URL_STS: undefined,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+      }
+    })
+    expect(recorded.status).toBe(0)
+    const policy = JSON.parse(readFileSync(out, 'utf8'))
+    fake.s3.length = 0
+    const enforce = (file: string) =>
+      terminal.run(
+        [
+          'exec',
+          '--role',
+          ROLE,
+          '--region',
+          'eu-west-1',
+          '--policy-file',
+          file,
+          '--',
+          ...SDK_CHILD
+        ],
+        {
+          env: {
+            AWS_ENDPOINT_URL_S3: fake.url,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+          }
+        }
+      )
+    const allowed = await enforce(out)
+    expect(allowed.status).toBe(0)
+    expect(JSON.parse(allowed.stdout.trim())).toEqual([
+      'GetCallerIdentity: ok',
+      'GetObject: ok',
+      'PutObject: ok',
+      'ListObjectsV2: ok'
+    ])
+    // The fake saw the session's policy: every S3 call was checked against it.
+    expect(fake.s3.map(r => [r.action, r.verified, r.allowed])).toEqual([
+      ['s3:GetObject', true, true],
+      ['s3:PutObject', true, true],
+      ['s3:ListBucket', true, true]
+    ])
+    expect(JSON.parse(sts.issued.at(-1)!.policy!)).toEqual(policy)
+
+    const narrower = join(terminal.home, 'without-put.json')
+    writeFileSync(
+      narrower,
+      JSON.stringify({
+        ...policy,
+        Statement: policy.Statement.filter((s: { Action: string }) => s.Action !== 's3:PutObject')
+      })
+    )
+    const denied = await enforce(narrower)
+    expect(JSON.parse(denied.stdout.trim())).toEqual([
+      'GetCallerIdentity: ok',
+      'GetObject: ok',
+      'PutObject: AccessDenied',
+      'ListObjectsV2: ok'
+    ])
   })
 
   it('refuses a bad format or a missing command before running anything', async () => {

@@ -1,7 +1,9 @@
 // A command for `scoped-role record` to watch: the AWS SDK for JavaScript v3, given the proxy
 // and CA bundle the recorder put in its environment, calls STS and S3 at their real host
 // names; then it opens a TLS connection through the same proxy to a non-AWS host (argv[2],
-// host:port) and prints the fingerprint of the certificate that host showed.
+// host:port) and prints the fingerprint of the certificate that host showed. Without a proxy
+// (run by `scoped-role exec`), it makes the same calls at the endpoints AWS_ENDPOINT_URL_*
+// name, path-style.
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:tls'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
@@ -14,13 +16,18 @@ import {
 } from '@aws-sdk/client-s3'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 
-const ca = readFileSync(process.env.AWS_CA_BUNDLE, 'utf8')
-const httpsAgent = new HttpsProxyAgent(process.env.HTTPS_PROXY, { ca })
-const config = {
-  region: 'eu-west-1',
-  requestHandler: new NodeHttpHandler({ httpsAgent }),
-  maxAttempts: 1
-}
+const recorded = process.env.HTTPS_PROXY !== undefined
+const config = recorded
+  ? {
+      region: 'eu-west-1',
+      requestHandler: new NodeHttpHandler({
+        httpsAgent: new HttpsProxyAgent(process.env.HTTPS_PROXY, {
+          ca: readFileSync(process.env.AWS_CA_BUNDLE, 'utf8')
+        })
+      }),
+      maxAttempts: 1
+    }
+  : { region: 'eu-west-1', maxAttempts: 1, forcePathStyle: true }
 const results = []
 const attempt = async (name, call) => {
   try {
@@ -63,11 +70,13 @@ if (process.argv[2]) {
 }
 // What the recorder wrote for this run: the CA bundle's folder, and whether any file there
 // holds a private key (none may: the CA key stays in the recorder's memory).
-const { readdirSync } = await import('node:fs')
-const { dirname, join } = await import('node:path')
-const folder = dirname(process.env.AWS_CA_BUNDLE)
-const files = readdirSync(folder)
-results.push(
-  `ca folder: ${folder} ${files.join(',')} key: ${files.some(f => /PRIVATE KEY/.test(readFileSync(join(folder, f), 'utf8')))}`
-)
+if (recorded) {
+  const { readdirSync } = await import('node:fs')
+  const { dirname, join } = await import('node:path')
+  const folder = dirname(process.env.AWS_CA_BUNDLE)
+  const files = readdirSync(folder)
+  results.push(
+    `ca folder: ${folder} ${files.join(',')} key: ${files.some(f => /PRIVATE KEY/.test(readFileSync(join(folder, f), 'utf8')))}`
+  )
+}
 console.log(JSON.stringify(results))

@@ -35,6 +35,7 @@ import {
 } from './summary.js'
 import { RUNNER_WORDING } from './wording.js'
 import { exportRefreshProfile, prepareRefresh } from './refresh.js'
+import { startRecording } from './record.js'
 
 /** The web identity token file: a token is at most 20000 characters; a device or FIFO is refused. */
 const readTokenFile = (path: string): string =>
@@ -159,6 +160,7 @@ export async function run(): Promise<void> {
     }
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
+    if (settings.record) await startRecording()
     core.info(
       `${describeOutcome(settings, session)}${session.credentials.expiration ? `; the credentials expire at ${session.credentials.expiration.toISOString()}` : ''}` +
         (session.utilization !== undefined && hasSessionPolicy(policy)

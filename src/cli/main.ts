@@ -55,7 +55,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runCheck } = await import('./check.js')
       return await runCheck(args)
     }
-    const runsCommand = command.name === 'exec' || command.name === 'record'
+    const runsCommand =
+      command.name === 'exec' || (command.name === 'record' && !args.values.has('serve'))
     if (runsCommand && (args.rest === undefined || args.rest.length === 0)) {
       throw new UsageError(
         'give the command to run after --, e.g. -- aws sts get-caller-identity.',
@@ -63,7 +64,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
     }
     if (command.name === 'record') {
-      const { runRecord } = await import('./record.js')
+      const { runRecord, serveRecording } = await import('./record.js')
+      if (args.values.has('serve')) return await serveRecording(args, place.env)
       return await runRecord(args, place.env, terminal)
     }
     if (!runsCommand && args.rest !== undefined) {

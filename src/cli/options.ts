@@ -248,6 +248,12 @@ export const COMMANDS: readonly Command[] = [
     options: [
       local('out', 'value', 'FILE', 'also write the proposed policy to FILE'),
       local('format', 'value', RECORD_FORMATS.join('|'), 'report format (default summary)'),
+      local(
+        'serve',
+        'value',
+        'DIR',
+        "record for later processes instead of a command (the action's record: true)"
+      ),
       VERBOSE_OPTION,
       HELP_OPTION
     ]

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { loadIamCatalogue, policyDataLoaders } from '../policy/data.js'
 import { loadOperationMap } from '../record/operations.js'
 import { startRecorder } from '../record/recorder.js'
@@ -56,6 +57,59 @@ export async function runRecord(
   }
   await writeAll(process.stdout, format === 'json' ? reportJson(report) : reportSummary(report))
   return status
+}
+
+/** A recorder serving later steps ends by itself after this, should nobody stop it. */
+const MAX_SERVE_MS = 24 * 60 * 60 * 1000
+
+/**
+ * `record --serve DIR`: the action's recorder, started detached by the main step. Writes the
+ * environment later processes need to DIR/env.json, records until SIGTERM (the post step) or
+ * a day has passed, then writes DIR/report.json, DIR/summary.md and DIR/policy.json (each
+ * renamed into place whole, so a reader never sees half a file).
+ */
+export async function serveRecording(
+  args: ParsedArgs,
+  env: Record<string, string | undefined>
+): Promise<number> {
+  const dir = args.values.get('serve') as string
+  const recorder = await startRecorder({
+    env,
+    map: loadOperationMap(),
+    catalogue: loadIamCatalogue(),
+    awsOverride: testUpstream(env)
+  })
+  const stopped = new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, MAX_SERVE_MS)
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    }
+  })
+  writeWhole(join(dir, 'env.json'), JSON.stringify(recorder.childEnv))
+  await stopped
+  await recorder.stop()
+  const { recording } = recorder
+  let report
+  try {
+    report = buildReport(recording.calls(), policyDataLoaders, TERMINAL_WORDING, recording.overflow)
+  } catch (error) {
+    writeWhole(join(dir, 'summary.md'), `No policy proposed: ${(error as Error).message}\n`)
+    return 1
+  }
+  if (report.policy.document !== undefined) {
+    writeWhole(join(dir, 'policy.json'), `${JSON.stringify(report.policy.document, null, 2)}\n`)
+  }
+  writeWhole(join(dir, 'summary.md'), reportSummary(report))
+  writeWhole(join(dir, 'report.json'), reportJson(report))
+  return 0
+}
+
+function writeWhole(path: string, text: string): void {
+  writeFileSync(`${path}.part`, text, { mode: 0o600 })
+  renameSync(`${path}.part`, path)
 }
 
 /**

@@ -5,12 +5,15 @@
  * summary and a file.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
+import { startFakeAws, type FakeAws } from '../support/fake-aws.js'
 import { Job, ROOT } from './harness.js'
 
+const execFileAsync = promisify(execFile)
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 const GUARD = `--import=${new URL(`file://${join(ROOT, '__tests__/support/loopback-guard.mjs')}`).href}`
 /** A later step: sends the datagrams an SDK sends for two calls, from loopback. */
@@ -25,9 +28,11 @@ socket.bind(0, '127.0.0.1', () => {
 `
 
 let sts: LocalSts
+let fake: FakeAws
 let recorderPid: number | undefined
 beforeAll(async () => {
   sts = await startLocalSts({ roles: [{ arn: ROLE }] })
+  fake = await startFakeAws(sts)
 })
 afterAll(async () => {
   // Should the post step not have run, the detached recorder must not outlive the tests.
@@ -38,6 +43,7 @@ afterAll(async () => {
       // Already ended, as it should have.
     }
   }
+  await fake.close()
   await sts.close()
 })
 
@@ -46,7 +52,8 @@ describe('record: true', () => {
     const job = new Job(sts)
     const env = {
       AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey
+      AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey,
+      SCOPED_ROLE_RECORD_TEST_UPSTREAM: fake.url
     }
     const inputs = { 'role-to-assume': ROLE, 'aws-region': 'eu-west-1', record: 'true' }
     const main = await job.run({ inputs, env })
@@ -75,18 +82,54 @@ describe('record: true', () => {
       timeout: 30_000
     })
     expect(later.status).toBe(0)
+    // A later step with the AWS SDK for JavaScript, the session the main step exported, the
+    // exported proxy and CA bundle: S3 calls at their real host names, seen by the proxy.
+    // Not spawnSync: the fakes answer from this process's event loop.
+    const sdk = await execFileAsync(
+      'node',
+      [join(ROOT, '__tests__/support/record-sdk-child.mjs')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          NODE_OPTIONS: GUARD,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ...main.env
+        },
+        timeout: 60_000
+      }
+    )
+    expect(JSON.parse(String(sdk.stdout)).slice(1, 4)).toEqual([
+      'GetObject: ok',
+      'PutObject: ok',
+      'ListObjectsV2: ok'
+    ])
+    expect(fake.s3.every(request => request.verified)).toBe(true)
 
     const post = await job.run({ inputs, env, step: 'post', state: main.state })
     expect(post.warnings).toEqual([])
     expect(post.summary).toContain('Recorded AWS calls')
     expect(post.summary).toContain(
-      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:ListTables","sts:GetCallerIdentity"],"Resource":"*"}]}'
+      's3 PutObject ×1 [proxy]: s3:PutObject on arn:aws:s3:::artifacts/build/report.txt'
+    )
+    expect(post.summary).toContain(
+      '"Action":["dynamodb:ListTables","sts:GetCallerIdentity"],"Resource":"*"'
     )
     expect(post.summary).toContain('Not seen by a recording:')
     const file = join(job.dir, 'scoped-role-recorded-policy.json')
-    expect(JSON.parse(readFileSync(file, 'utf8')).Statement[0].Action).toEqual([
-      'dynamodb:ListTables',
-      'sts:GetCallerIdentity'
+    expect(JSON.parse(readFileSync(file, 'utf8')).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:ListTables', 'sts:GetCallerIdentity'],
+        Resource: '*'
+      },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::artifacts/build/app.zip' },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::artifacts' },
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::artifacts/build/report.txt'
+      }
     ])
     // The variables that pointed at the recorder are blanked, and its folder is gone.
     expect(post.env.HTTPS_PROXY).toBe('')

@@ -135,4 +135,25 @@ describe('record: true', () => {
     expect(post.env.HTTPS_PROXY).toBe('')
     expect(existsSync(main.env.AWS_CA_BUNDLE)).toBe(false)
   })
+
+  it('warns, and keeps the step and its session, when the recorder cannot start', async () => {
+    const job = new Job(sts)
+    const main = await job.run({
+      inputs: { 'role-to-assume': ROLE, 'aws-region': 'eu-west-1', record: 'true' },
+      env: {
+        AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey,
+        RUNNER_TEMP: join(job.dir, 'no-such-folder')
+      }
+    })
+    expect(main.errors).toEqual([])
+    expect(main.warnings).toEqual([
+      expect.stringMatching(
+        /^record: the recorder did not start \(.*no-such-folder.*\); the later steps are not recorded\.$/
+      )
+    ])
+    expect(main.env.AWS_SESSION_TOKEN).toBeTruthy()
+    expect(main.env.HTTPS_PROXY).toBeUndefined()
+    expect(main.state.recording).toBeUndefined()
+  })
 })

@@ -160,7 +160,15 @@ export async function run(): Promise<void> {
     }
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
-    if (settings.record) await startRecording()
+    if (settings.record) {
+      // The session is exported by now: a recorder that cannot start costs the report, not
+      // the step (which would otherwise fail with credentials already exported).
+      await startRecording().catch((error: Error) =>
+        core.warning(
+          `record: the recorder did not start (${error.message}); the later steps are not recorded.`
+        )
+      )
+    }
     core.info(
       `${describeOutcome(settings, session)}${session.credentials.expiration ? `; the credentials expire at ${session.credentials.expiration.toISOString()}` : ''}` +
         (session.utilization !== undefined && hasSessionPolicy(policy)

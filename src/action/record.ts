@@ -32,12 +32,15 @@ export async function startRecording(): Promise<void> {
     env: process.env
   })
   child.unref()
+  let failed: Error | undefined
+  child.on('error', error => (failed = error))
   const envFile = join(dir, 'env.json')
   const started = Date.now()
   while (!existsSync(envFile)) {
-    if (child.exitCode !== null || Date.now() - started > START_MS) {
+    if (failed || child.exitCode !== null || Date.now() - started > START_MS) {
       child.kill()
-      throw new Error('the recorder did not start')
+      rmSync(dir, { recursive: true, force: true })
+      throw new Error(failed?.message ?? 'it did not get ready')
     }
     await new Promise(resolve => setTimeout(resolve, 50))
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { once } from 'node:events'
 import { connect, createServer } from 'node:tls'
@@ -41,6 +42,16 @@ describe('the run certificate authority', () => {
     expect(new X509Certificate(authority.serverCredentials(host).cert).subjectAltName).toBe(
       `DNS:${host}`
     )
+  })
+
+  it('is name-constrained to the AWS domains, critically, as OpenSSL reads it', () => {
+    const text = spawnSync('openssl', ['x509', '-noout', '-text'], {
+      input: createRunAuthority().certificatePem
+    }).stdout.toString()
+    expect(text).toMatch(
+      /X509v3 Name Constraints: critical\s+Permitted:\s+DNS:amazonaws\.com\s+DNS:amazonaws\.com\.cn\s+DNS:api\.aws/
+    )
+    expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0/)
   })
 
   it('issues for AWS hosts only', () => {

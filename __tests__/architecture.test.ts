@@ -11,7 +11,7 @@ const SRC = join(ROOT, 'src')
  * the core; the core never uses a front, so a second front needs no change to it.
  */
 const FRONTS = ['action', 'cli']
-const CORE = ['settings', 'sources', 'flows', 'policy', 'aws', 'shared']
+const CORE = ['settings', 'sources', 'flows', 'policy', 'record', 'aws', 'shared']
 /** Build shims, not code the fronts or the core call. */
 const OTHER = ['bundle']
 /** Each entry file and the one front it starts. */

@@ -56,6 +56,9 @@ await buildAside('src/cli.ts', async (name, from) => {
     if (missing.length > 0) {
       throw new Error(`dist/licenses.txt lacks license text of the CLI: ${missing[0]}`)
     }
+  } else if (!existsSync(join('dist', name))) {
+    // A data file only the command line reads (the recorder's operation map).
+    renameSync(from, join('dist', name))
   } else if (!readFileSync(from).equals(readFileSync(join('dist', name)))) {
     throw new Error(`the CLI's ${name} differs from dist/${name}`)
   }

@@ -3,6 +3,7 @@ import { removeProfile } from '../aws/profiles.js'
 import { rmSync } from 'node:fs'
 import { basename, isAbsolute } from 'node:path'
 import { removeProcessProfile } from '../aws/process-profile.js'
+import { stopRecording } from './record.js'
 import {
   REFRESH_FOLDER_PREFIX,
   exportedVariablesToClean,
@@ -15,6 +16,12 @@ import {
  * as recorded in its state (never a guessed list). A problem here is a warning: the job's own result must not depend on it.
  */
 export async function runCleanup(): Promise<void> {
+  // The recording is a report, not a credential: it is written even when cleanup is skipped.
+  try {
+    await stopRecording()
+  } catch (error) {
+    core.warning(`Could not report the recorded AWS calls: ${(error as Error).message}`)
+  }
   // The job-wide switch of aws-actions/configure-aws-credentials. action.yml's post-if already
   // keeps the runner from starting this step; a runner that ignores post-if gets the same.
   if ((process.env.AWS_SKIP_CLEANUP_STEP ?? '').toLowerCase() === 'true') {

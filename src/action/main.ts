@@ -35,6 +35,7 @@ import {
 import { RUNNER_WORDING } from './wording.js'
 import { exportRefreshProfile, prepareRefresh } from './refresh.js'
 import { readTokenFile } from '../sources/web-identity.js'
+import { startRecording } from './record.js'
 
 /** Above this, the next tag or statement may not fit: say so while it still works. */
 const UTILIZATION_WARNING_PERCENT = 90
@@ -152,6 +153,15 @@ export async function run(): Promise<void> {
     }
     setIdentityOutputs(session)
     if (settings.outputCredentials) setCredentialOutputs(session)
+    if (settings.record) {
+      // The session is exported by now: a recorder that cannot start costs the report, not
+      // the step (which would otherwise fail with credentials already exported).
+      await startRecording().catch((error: Error) =>
+        core.warning(
+          `record: the recorder did not start (${error.message}); the later steps are not recorded.`
+        )
+      )
+    }
     core.info(
       `${describeOutcome(settings, session)}${session.credentials.expiration ? `; the credentials expire at ${session.credentials.expiration.toISOString()}` : ''}` +
         (session.utilization !== undefined && hasSessionPolicy(policy)

@@ -43,11 +43,17 @@ export function runChild(
   session: TerminalSession,
   terminal: Terminal
 ): Promise<number> {
+  return runCommand(command, childEnvironment(env, session), terminal)
+}
+
+/** Runs a command with the given environment, as runChild describes. */
+export function runCommand(
+  command: readonly string[],
+  env: Record<string, string>,
+  terminal: Terminal
+): Promise<number> {
   return new Promise(resolve => {
-    const child = spawn(command[0], command.slice(1), {
-      stdio: 'inherit',
-      env: childEnvironment(env, session)
-    })
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env })
     const fromTerminal = Boolean(process.stdin.isTTY)
     const handlers = FORWARDED.map(signal => {
       const handler = (): void => {

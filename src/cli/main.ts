@@ -55,13 +55,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runCheck } = await import('./check.js')
       return await runCheck(args)
     }
-    if (command.name === 'exec' && (args.rest === undefined || args.rest.length === 0)) {
+    const runsCommand =
+      command.name === 'exec' || (command.name === 'record' && !args.values.has('serve'))
+    if (runsCommand && (args.rest === undefined || args.rest.length === 0)) {
       throw new UsageError(
         'give the command to run after --, e.g. -- aws sts get-caller-identity.',
-        'exec'
+        command.name
       )
     }
-    if (command.name !== 'exec' && args.rest !== undefined) {
+    if (command.name === 'record') {
+      const { runRecord, serveRecording } = await import('./record.js')
+      if (args.values.has('serve')) return await serveRecording(args, place.env)
+      return await runRecord(args, place.env, terminal)
+    }
+    if (!runsCommand && args.rest !== undefined) {
       throw new UsageError(
         `scoped-role ${command.name} runs no command; remove the -- and what follows.`,
         command.name

@@ -184,9 +184,10 @@ export const HELP_OPTION = local('help', 'switch', undefined, 'show this help')
 
 export const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json'] as const
 export const CHECK_FORMATS = ['text', 'github', 'json'] as const
+export const RECORD_FORMATS = ['summary', 'json'] as const
 
 export interface Command {
-  name: 'exec' | 'env' | 'credential-process' | 'check'
+  name: 'exec' | 'env' | 'credential-process' | 'check' | 'record'
   usage: string
   summary: string
   options: readonly OptionSpec[]
@@ -237,6 +238,23 @@ export const COMMANDS: readonly Command[] = [
       SESSION_OPTIONS.find(o => o.flag === 'require-session-policy')!,
       local('region', 'value', 'REGION', "region whose partition ARNs must be in (default: aws's)"),
       local('format', 'value', CHECK_FORMATS.join('|'), 'output format (default text)'),
+      HELP_OPTION
+    ]
+  },
+  {
+    name: 'record',
+    usage: 'scoped-role record [options] -- COMMAND [ARGS...]',
+    summary: 'run COMMAND as it is, record its AWS calls, propose the session policy they need',
+    options: [
+      local('out', 'value', 'FILE', 'also write the proposed policy to FILE'),
+      local('format', 'value', RECORD_FORMATS.join('|'), 'report format (default summary)'),
+      local(
+        'serve',
+        'value',
+        'DIR',
+        "record for later processes instead of a command (the action's record: true)"
+      ),
+      VERBOSE_OPTION,
       HELP_OPTION
     ]
   }

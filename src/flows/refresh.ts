@@ -226,6 +226,7 @@ export async function assumeAgain(
     ...(file.allowedAccountIds !== undefined && { allowedAccountIds: file.allowedAccountIds }),
     cleanupCredentials: false,
     outputCredentials: false,
+    record: false,
     exportEnv: false,
     overwriteAwsProfile: false,
     roleSessionName: file.roleSessionName,

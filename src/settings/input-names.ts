@@ -56,6 +56,7 @@ export const INPUT_NAMES = [
   'output-env-credentials',
   'overwrite-aws-profile',
   'refresh',
+  'record',
   'scoped-session-description'
 ] as const
 
@@ -86,5 +87,6 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'require-session-policy': 'false',
   'job-summary': 'true',
   'overwrite-aws-profile': 'false',
-  refresh: 'false'
+  refresh: 'false',
+  record: 'false'
 }

@@ -79,7 +79,9 @@ export const INPUT_RULES: Readonly<Record<InputName, InputRule>> = {
   'overwrite-aws-profile': {},
   'scoped-session-description': {},
   // Refused in mode scope with its own message (settings/refresh.ts).
-  refresh: {}
+  refresh: {},
+  // The recorder watches later steps whatever the mode that set up their credentials.
+  record: {}
 }
 
 const where = (test: (rule: InputRule) => boolean): InputName[] =>

@@ -111,6 +111,7 @@ export function parseSettings(raw: RawInputs, context: SettingsContext): Setting
     allowedAccountIds: parseAccountIds(raw['allowed-account-ids']),
     cleanupCredentials: parseBoolean('cleanup-credentials', raw['cleanup-credentials'], true),
     outputCredentials: parseBoolean('output-credentials', raw['output-credentials'], false),
+    record: parseBoolean('record', raw.record, false),
     exportEnv: exportEnvSetting(raw, refresh),
     awsProfile:
       parseProfileName(raw['aws-profile']) ?? (refresh ? DEFAULT_REFRESH_PROFILE : undefined),

@@ -78,6 +78,8 @@ interface CallsSts extends EveryMode {
   allowedAccountIds?: string[]
   cleanupCredentials: boolean
   outputCredentials: boolean
+  /** Record the later steps' AWS calls and propose their policy in the post step. */
+  record: boolean
   /** Export AWS_* variables: by default yes, unless the session goes to a profile. */
   exportEnv: boolean
   /** Write the session to this named profile. */

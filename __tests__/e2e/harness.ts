@@ -231,3 +231,25 @@ export function mentionsBeforeMask(stdout: string, value: string): string[] {
   const masked = lines.indexOf(`::add-mask::${value}`)
   return lines.filter((line, index) => line.includes(value) && (masked === -1 || index < masked))
 }
+
+/**
+ * What is wrong with how `secret` was masked: its `::add-mask::` line must exist (a secret never
+ * printed passes the leak scan without one) and come before the first line containing
+ * `boundary`, the point from which the step could show it (a request logged, an error), and
+ * before any mention of it. Empty when it was masked in time.
+ */
+export function maskProblems(stdout: string, secret: string, boundary: string): string[] {
+  const lines = stdout.split('\n')
+  // The command escapes its data as every workflow command does; the runner reads it back.
+  const escaped = secret.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  const masked = lines.indexOf(`::add-mask::${escaped}`)
+  const from = lines.findIndex(line => line.includes(boundary))
+  const shown = secret.length > 12 ? `${secret.slice(0, 6)}…` : secret
+  const problems: string[] = []
+  if (masked === -1) problems.push(`${shown} is never masked`)
+  if (from === -1) problems.push(`no line contains '${boundary}'`)
+  else if (masked > from) problems.push(`${shown} is masked after '${boundary}'`)
+  for (const line of lines.filter((line, index) => line.includes(secret) && index < masked))
+    problems.push(`mentioned before its mask: ${line.slice(0, 60)}`)
+  return problems
+}

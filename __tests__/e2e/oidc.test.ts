@@ -205,7 +205,8 @@ describe('GitHub OIDC', () => {
       const error = expectFailed(result, 0)
       expect(error).toContain("Could not get a GitHub OIDC token for audience 'sts.amazonaws.com'")
       expect(error).toContain('no token within retry-max-seconds (2 s)')
-      expect(result.durationMs).toBeLessThan(2000 + 2000)
+      // Bounded by the budget, not by the 100 failures queued; generous for a busy machine.
+      expect(result.durationMs).toBeLessThan(2000 + 10_000)
     } finally {
       await failing.close()
     }

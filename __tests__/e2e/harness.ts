@@ -17,6 +17,7 @@ import {
   type LocalStsRole,
   type LocalStsUser
 } from '../../local-sts/server.js'
+import { collectMutantCoverage, mutationEnv, mutationPreload } from '../support/mutation.js'
 
 export { ROOT }
 export const actionYml = readActionYml()
@@ -62,10 +63,11 @@ export class Job {
 
   /** Runs one step of the bundled action and returns what the runner would have seen. */
   async run(options: StepOptions = {}): Promise<StepResult> {
+    const coverageFile = join(this.dir, `mutant-coverage-${++this.step}.json`)
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: this.dir,
-      NODE_OPTIONS: `--import=${GUARD}`,
+      NODE_OPTIONS: `--import=${GUARD}${mutationPreload()}`,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SHARED_CREDENTIALS_FILE: join(this.dir, 'no-aws', 'credentials'),
       AWS_CONFIG_FILE: join(this.dir, 'no-aws', 'config'),
@@ -78,6 +80,7 @@ export class Job {
       GITHUB_ACTOR: 'dependabot[bot]',
       RUNNER_TEMP: this.dir,
       ...((options.debug ?? true) ? { RUNNER_DEBUG: '1' } : {}),
+      ...mutationEnv(coverageFile),
       ...options.env
     }
     const run = await runStep({
@@ -87,6 +90,7 @@ export class Job {
       state: options.state,
       env
     })
+    collectMutantCoverage(coverageFile)
     const result: StepResult = {
       ...run,
       errors: commandLines(run.stdout, 'error'),

@@ -2,17 +2,23 @@
 // folder and per file of src/, what was run, and the surviving mutants, with those listed as
 // equivalent in mutation/equivalent.md (`- src/file.ts:LINE:COLUMN Mutator: reason`) set apart.
 //
-//   node scripts/mutation-summary.mjs [report.json] [summary.md]
+//   node scripts/mutation-summary.mjs [report.json …]
+//
+// With several reports (runs of different folders), a file's mutants come from the last report
+// that holds the file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const reportPath = process.argv[2] ?? join(root, 'mutation', 'report.json')
-const summaryPath = process.argv[3] ?? join(root, 'mutation', 'summary.md')
+const reportPaths =
+  process.argv.length > 2 ? process.argv.slice(2) : [join(root, 'mutation', 'report.json')]
+const summaryPath = join(root, 'mutation', 'summary.md')
 const equivalentPath = join(root, 'mutation', 'equivalent.md')
 
-const report = JSON.parse(readFileSync(reportPath, 'utf8'))
+const report = { files: {} }
+for (const path of reportPaths)
+  Object.assign(report.files, JSON.parse(readFileSync(path, 'utf8')).files)
 const equivalent = new Set(
   existsSync(equivalentPath)
     ? [...readFileSync(equivalentPath, 'utf8').matchAll(/^- `?(src\/\S+:\d+:\d+ \w+)`?/gm)].map(

@@ -10,9 +10,14 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // Stryker's sandboxes (npm run mutate) are copies of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
   // The end-to-end tests run dist/: rebuild it first when the sources changed since the last build.
   globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
   setupFiles: ['<rootDir>/__tests__/support/test-environment.mjs'],
+  // A no-op outside `npm run mutate` (see the file).
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/mutation-tests.mjs'],
   testSequencer: '<rootDir>/__tests__/support/sequencer.mjs',
   testTimeout: 30000,
   verbose: false

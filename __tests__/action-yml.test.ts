@@ -5,20 +5,25 @@ import { join } from 'node:path'
 import { INPUT_NAMES } from '../src/settings/input-names.js'
 import { renderReference, withReference } from '../scripts/docs.mjs'
 import { ROOT, actionYml } from './e2e/harness.js'
+import { underMutation } from './support/mutation.js'
 
 describe('action.yml', () => {
   it('declares exactly the inputs the action reads', () => {
     expect(Object.keys(actionYml.inputs)).toEqual([...INPUT_NAMES])
   })
 
-  it('is what src/settings/input-names.ts was generated from (npm run input-names)', () => {
-    const check = spawnSync(process.execPath, ['scripts/input-names.mjs', '--check'], {
-      cwd: ROOT,
-      encoding: 'utf8'
-    })
-    expect(check.stderr).toBe('')
-    expect(check.status).toBe(0)
-  })
+  // Compares the file's text, which a mutation run instruments.
+  ;(underMutation ? it.skip : it)(
+    'is what src/settings/input-names.ts was generated from (npm run input-names)',
+    () => {
+      const check = spawnSync(process.execPath, ['scripts/input-names.mjs', '--check'], {
+        cwd: ROOT,
+        encoding: 'utf8'
+      })
+      expect(check.stderr).toBe('')
+      expect(check.status).toBe(0)
+    }
+  )
 
   it('runs on node24 with a post step', () => {
     expect(actionYml.runs).toEqual({

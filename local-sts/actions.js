@@ -65,7 +65,8 @@ function stringLike(pattern, value) {
  * The action handlers of one server.
  * @param {{ keys: Map<string, KeyEntry>, roles: Map<string, LocalStsRole> | undefined,
  *   issued: IssuedCredentials[], identityProviders: LocalStsIdentityProvider[],
- *   mfaCode: string | undefined, nextSecretStyle: () => 'random' | 'punctuated' | 'plain' }} state
+ *   mfaCode: string | undefined, nextSecretStyle: () => 'random' | 'punctuated' | 'plain',
+ *   nextImpostor: () => { arn: string, account: string } | undefined }} state
  * @returns {Record<string, ActionHandler>}
  */
 export function createActions({
@@ -74,7 +75,8 @@ export function createActions({
   issued,
   identityProviders,
   mfaCode,
-  nextSecretStyle
+  nextSecretStyle,
+  nextImpostor
 }) {
   /**
    * @param {Caller} caller
@@ -542,6 +544,14 @@ export function createActions({
   /** @type {ActionHandler['handle']} */
   function getCallerIdentity({ caller }) {
     if (!caller) throw new Error('GetCallerIdentity is a signed action')
+    const impostor = nextImpostor()
+    if (impostor) {
+      return (
+        element('Arn', impostor.arn) +
+        element('UserId', stableId('AIDA', impostor.arn)) +
+        element('Account', impostor.account)
+      )
+    }
     let userId
     if (caller.kind === 'session') userId = caller.issued.assumedRoleId
     else if (caller.user.arn.endsWith(':root')) userId = caller.account

@@ -114,13 +114,18 @@ export async function startLocalSts(options = {}) {
     punctuated -= 1
     return 'punctuated'
   }
+  // answerIdentityAs(identity): the next GetCallerIdentity names someone else, as a
+  // man-in-the-middle or a misdirected endpoint would.
+  /** @type {{ arn: string, account: string }[]} */
+  const impostors = []
   const actions = createActions({
     keys,
     roles,
     issued,
     identityProviders,
     mfaCode,
-    nextSecretStyle
+    nextSecretStyle,
+    nextImpostor: () => impostors.shift()
   })
 
   /**
@@ -302,6 +307,10 @@ export async function startLocalSts(options = {}) {
     punctuateSecrets(/** @type {number} */ count) {
       punctuated = count
     },
+    /** The next signed GetCallerIdentity answers this identity instead of the caller's (until reset()). */
+    answerIdentityAs(/** @type {{ arn: string, account: string }} */ identity) {
+      impostors.push(identity)
+    },
     /** Delay every response by ms (0 turns it off). */
     setDelay(/** @type {number} */ ms) {
       delayMs = ms
@@ -317,6 +326,7 @@ export async function startLocalSts(options = {}) {
       faults.length = 0
       delayMs = 0
       punctuated = undefined
+      impostors.length = 0
     },
     /** Stops listening and destroys open sockets, hung requests included. */
     close() {

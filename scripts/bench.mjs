@@ -232,7 +232,7 @@ async function runOnce(sts, kind) {
   sts.setDelay(0)
   const outputs = parseFileCommand(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
   // A failing run would be measuring the error path: stop rather than report it.
-  if (exitCode !== 0 || (kind.inputs && !outputs.arn)) {
+  if (kind.fails ? exitCode !== 1 : exitCode !== 0 || (kind.inputs && !outputs.arn)) {
     throw new Error(
       `${kind.label} failed (exit ${exitCode}):\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`
     )
@@ -242,6 +242,57 @@ async function runOnce(sts, kind) {
     peakRssKiB: Number(readFileSync(env.BENCH_PEAK_RSS_FILE, 'utf8')),
     stsRequests: sts.requests.length - requestsBefore
   }
+}
+
+// Steps that must fail within a bound: how far past it each one ends, from spawn to exit. The
+// tests only check these against generous limits (a busy runner must not fail them); the
+// figures are here.
+const BOUNDS = [
+  {
+    id: 'deadline',
+    label: 'STS hangs; action-timeout-s: 2',
+    boundMs: 2000,
+    fault: { hang: true },
+    inputs: { ...PLAIN_INPUTS, 'action-timeout-s': '2' }
+  },
+  {
+    id: 'budget',
+    label: 'STS answers 500; retry-max-seconds: 2',
+    boundMs: 2000,
+    fault: { status: 500 },
+    inputs: { ...PLAIN_INPUTS, 'retry-max-attempts': '20', 'retry-max-seconds': '2' }
+  },
+  {
+    id: 'requestTimeout',
+    label: 'STS hangs; 2 attempts of request-timeout-seconds: 1',
+    boundMs: 2000,
+    fault: { hang: true },
+    inputs: {
+      ...PLAIN_INPUTS,
+      'retry-max-attempts': '2',
+      'retry-max-seconds': '25',
+      'request-timeout-seconds': '1'
+    }
+  }
+]
+const BOUND_RUNS = 3
+
+async function measureBounds(sts) {
+  const results = {}
+  for (const bound of BOUNDS) {
+    const overshoot = []
+    for (let run = 0; run < BOUND_RUNS; run++) {
+      sts.reset()
+      sts.injectFault(bound.fault, 50)
+      const sample = await runOnce(sts, { ...bound, args: [MAIN], fails: true })
+      overshoot.push(sample.wallMs - bound.boundMs)
+    }
+    sts.reset()
+    results[bound.id] = {
+      overshootMs: { median: percentile(overshoot, 50), max: Math.max(...overshoot) }
+    }
+  }
+  return results
 }
 
 /**
@@ -387,12 +438,14 @@ try {
     const ratio = results[budget.id].wallMs.median / results[budget.of].wallMs.median
     return { ...budget, measured: ratio, within: ratio <= budget.ratio }
   })
+  const bounds = await measureBounds(sts)
   report = {
     machine: machine(),
     budgets,
     options: { runs: options.runs, warmup: options.warmup, delayMs: options.delayMs },
     results,
     delayed,
+    bounds,
     dist: distFiles(),
     benchSeconds: Math.round((performance.now() - started) / 100) / 10
   }
@@ -472,6 +525,17 @@ function printReport(r) {
       })
     )
   }
+
+  console.log(
+    `\nSteps that fail at a bound, ${BOUND_RUNS} runs each: how long past the bound the process ends (node start included):\n`
+  )
+  table(
+    ['failing step', 'bound ms', 'past it, median ms', 'max ms'],
+    BOUNDS.map(bound => {
+      const x = r.bounds[bound.id].overshootMs
+      return [bound.label, String(bound.boundMs), ms(x.median), ms(x.max)]
+    })
+  )
 
   console.log('\ndist/ (bytes):\n')
   table(

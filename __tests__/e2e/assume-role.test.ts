@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../local-sts/server.js'
-import { Job, findLeaks, type StepResult } from './harness.js'
+import { Job, findLeaks, maskProblems, type StepResult } from './harness.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 const MFA_ROLE = 'arn:aws:iam::111122223333:role/release'
@@ -425,6 +425,83 @@ describe('verify-credentials', () => {
     expect(expectFailedCleanly(result, 2)).toContain(
       'GetCallerIdentity failed: AccessDenied: not today'
     )
+  })
+
+  it.each([
+    [
+      'another role session in the same account',
+      'arn:aws:sts::111122223333:assumed-role/admin/x',
+      '111122223333'
+    ],
+    [
+      'the same session name in another account',
+      'arn:aws:sts::111122223333:assumed-role/deploy/gh-4242-1-dependabot_bot',
+      '444455556666'
+    ]
+  ])('fails and exports nothing when the new credentials name %s', async (_, arn, account) => {
+    sts.answerIdentityAs({ arn, account })
+    const result = await job.run({ inputs: { ...BASE, 'verify-credentials': 'true' } })
+    const error = expectFailedCleanly(result, 2)
+    expect(error).toContain(
+      `verify-credentials: GetCallerIdentity with the new credentials answered ${arn} (account ${account}), but STS returned arn:aws:sts::111122223333:assumed-role/deploy/gh-4242-1-dependabot_bot.`
+    )
+    expect(result.stdout).not.toContain('Verified:')
+  })
+})
+
+describe('masks each secret the step handles before a line that could show it', () => {
+  /** Session credentials from a first step, to hand to a second one. */
+  async function sessionCredentials() {
+    expect((await job.run({ inputs: BASE })).exitCode).toBe(0)
+    const { accessKeyId, secretAccessKey, sessionToken } = lastIssued()
+    return { accessKeyId, secretAccessKey, sessionToken }
+  }
+
+  it('key inputs with a session-token input', async () => {
+    const source = await sessionCredentials()
+    const result = await job.run({
+      inputs: {
+        'role-to-assume': ROLE,
+        'aws-region': 'us-east-1',
+        'aws-access-key-id': source.accessKeyId,
+        'aws-secret-access-key': source.secretAccessKey,
+        'aws-session-token': source.sessionToken
+      }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(sts.requests[1].accessKeyId).toBe(source.accessKeyId)
+    for (const secret of Object.values(source))
+      expect(maskProblems(result.stdout, secret, 'Assuming ')).toEqual([])
+  })
+
+  it('credentials from the environment, session token included', async () => {
+    const source = await sessionCredentials()
+    const result = await job.run({
+      inputs: { 'role-to-assume': ROLE, 'aws-region': 'us-east-1' },
+      env: {
+        AWS_ACCESS_KEY_ID: source.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: source.secretAccessKey,
+        AWS_SESSION_TOKEN: source.sessionToken
+      }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('Source credentials: credentials already in the environment')
+    expect(sts.requests[1].accessKeyId).toBe(source.accessKeyId)
+    for (const secret of Object.values(source))
+      expect(maskProblems(result.stdout, secret, 'Assuming ')).toEqual([])
+    const issued = lastIssued()
+    for (const secret of [issued.accessKeyId, issued.secretAccessKey, issued.sessionToken])
+      expect(maskProblems(result.stdout, secret, 'Assumed ')).toEqual([])
+  })
+
+  it('the helper flags a secret that is never masked, or masked too late', () => {
+    expect(maskProblems('Assuming x\n', 'abcd1234', 'Assuming ')).toEqual([
+      'abcd1234 is never masked'
+    ])
+    expect(maskProblems('Assuming x\n::add-mask::abcd1234\n', 'abcd1234', 'Assuming ')).toEqual([
+      "abcd1234 is masked after 'Assuming '"
+    ])
+    expect(maskProblems('::add-mask::abcd1234\nAssuming x\n', 'abcd1234', 'Assuming ')).toEqual([])
   })
 })
 

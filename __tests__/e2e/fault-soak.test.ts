@@ -16,8 +16,10 @@ const LANES = 4
 const FAULT_RATE = 0.3
 const MAX_ATTEMPTS = 4
 const BUDGET_MS = 5000
-// Spawning node and loading the bundle is outside the action's budget.
-const START_MARGIN_MS = 2000
+// Spawning node and loading the bundle is outside the action's budget, and four lanes share two
+// cores with whatever else the machine runs: generous, so only a run stuck past its budget fails.
+// How long a step takes is measured by `npm run bench`, not here.
+const START_MARGIN_MS = 15_000
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
 const POLICY = JSON.stringify({

@@ -17,6 +17,7 @@ import {
   type LocalStsRole,
   type LocalStsUser
 } from '../../local-sts/server.js'
+import { collectMutantCoverage, mutationEnv, mutationPreload } from '../support/mutation.js'
 
 export { ROOT }
 export const actionYml = readActionYml()
@@ -62,10 +63,11 @@ export class Job {
 
   /** Runs one step of the bundled action and returns what the runner would have seen. */
   async run(options: StepOptions = {}): Promise<StepResult> {
+    const coverageFile = join(this.dir, `mutant-coverage-${++this.step}.json`)
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: this.dir,
-      NODE_OPTIONS: `--import=${GUARD}`,
+      NODE_OPTIONS: `--import=${GUARD}${mutationPreload()}`,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SHARED_CREDENTIALS_FILE: join(this.dir, 'no-aws', 'credentials'),
       AWS_CONFIG_FILE: join(this.dir, 'no-aws', 'config'),
@@ -78,6 +80,7 @@ export class Job {
       GITHUB_ACTOR: 'dependabot[bot]',
       RUNNER_TEMP: this.dir,
       ...((options.debug ?? true) ? { RUNNER_DEBUG: '1' } : {}),
+      ...mutationEnv(coverageFile),
       ...options.env
     }
     const run = await runStep({
@@ -87,6 +90,7 @@ export class Job {
       state: options.state,
       env
     })
+    collectMutantCoverage(coverageFile)
     const result: StepResult = {
       ...run,
       errors: commandLines(run.stdout, 'error'),
@@ -230,4 +234,26 @@ export function mentionsBeforeMask(stdout: string, value: string): string[] {
   const lines = stdout.split('\n')
   const masked = lines.indexOf(`::add-mask::${value}`)
   return lines.filter((line, index) => line.includes(value) && (masked === -1 || index < masked))
+}
+
+/**
+ * What is wrong with how `secret` was masked: its `::add-mask::` line must exist (a secret never
+ * printed passes the leak scan without one) and come before the first line containing
+ * `boundary`, the point from which the step could show it (a request logged, an error), and
+ * before any mention of it. Empty when it was masked in time.
+ */
+export function maskProblems(stdout: string, secret: string, boundary: string): string[] {
+  const lines = stdout.split('\n')
+  // The command escapes its data as every workflow command does; the runner reads it back.
+  const escaped = secret.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  const masked = lines.indexOf(`::add-mask::${escaped}`)
+  const from = lines.findIndex(line => line.includes(boundary))
+  const shown = secret.length > 12 ? `${secret.slice(0, 6)}…` : secret
+  const problems: string[] = []
+  if (masked === -1) problems.push(`${shown} is never masked`)
+  if (from === -1) problems.push(`no line contains '${boundary}'`)
+  else if (masked > from) problems.push(`${shown} is masked after '${boundary}'`)
+  for (const line of lines.filter((line, index) => line.includes(secret) && index < masked))
+    problems.push(`mentioned before its mask: ${line.slice(0, 60)}`)
+  return problems
 }

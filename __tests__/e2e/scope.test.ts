@@ -6,7 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import type { LocalGitHubOidc } from '../../local-sts/github-oidc.js'
 import { DEFAULT_USER, type LocalSts } from '../../local-sts/server.js'
-import { Job, mentionsBeforeMask, startOidcAndSts, type StepResult } from './harness.js'
+import {
+  Job,
+  maskProblems,
+  mentionsBeforeMask,
+  startOidcAndSts,
+  type StepResult
+} from './harness.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/ci'
 const READ =
@@ -216,6 +222,18 @@ describe('mode: scope checks', () => {
     ])
     expect(result.stdout).toContain('::add-mask::111122223333')
     expect(mentionsBeforeMask(result.stdout, '111122223333')).toEqual([])
+  })
+
+  it('masks the credentials it scopes before the request, and the scoped ones before the outcome', async () => {
+    const assumed = await assumeWithOidc()
+    const result = await scope({ 'inline-session-policy': READ }, assumed.env)
+    expect(result.exitCode).toBe(0)
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+      expect(
+        maskProblems(result.stdout, assumed.env[name], 'GetScopedCredentials request')
+      ).toEqual([])
+      expect(maskProblems(result.stdout, result.env[name], 'Scoped arn:')).toEqual([])
+    }
   })
 
   it('verifies the scoped credentials with verify-credentials', async () => {

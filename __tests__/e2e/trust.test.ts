@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { DEFAULT_USER } from '../../local-sts/server.js'
 import { startConnectProxy } from '../support/connect-proxy.js'
 import { assumeRoleAnswer, startHostileSts, type HostileSts } from '../support/hostile-sts.js'
-import { mentionsBeforeMask } from './harness.js'
+import { maskProblems, mentionsBeforeMask } from './harness.js'
 import { useLocalJob } from './local-job.js'
 
 const ROLE = 'arn:aws:iam::111122223333:role/deploy'
@@ -333,6 +333,9 @@ describe('proxies and endpoints', () => {
       })
       expect(result.exitCode).toBe(0)
       expect(proxy.connects).toEqual(['sts.proxy-test.invalid:8080'])
+      // As written and as decoded: either form could show in a connection error.
+      for (const secret of ['proxy-pass%40word', 'proxy-pass@word'])
+        expect(maskProblems(result.stdout, secret, 'Session policy:')).toEqual([])
     } finally {
       await proxy.close()
     }

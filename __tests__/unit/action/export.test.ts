@@ -50,7 +50,6 @@ describe('export', () => {
   })
 
   it('saves what it will export before exporting anything', () => {
-    maskCredentials(session.credentials, core.setSecret)
     exportSession(session, {
       region: 'eu-west-1',
       cleanup: true,
@@ -59,7 +58,8 @@ describe('export', () => {
     })
     setIdentityOutputs(session)
     const order = callOrder()
-    expect(order.slice(0, 4)).toEqual(['setSecret', 'setSecret', 'setSecret', 'saveState'])
+    expect(order[0]).toBe('saveState')
+    expect(order.indexOf('saveState')).toBeLessThan(order.indexOf('exportVariable'))
     expect(order.filter(n => n === 'exportVariable')).toHaveLength(6)
     expect(Object.fromEntries(core.exportVariable.mock.calls)).toEqual({
       AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE01',

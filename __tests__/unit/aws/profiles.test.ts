@@ -18,6 +18,7 @@ import {
   profileFiles,
   removeProfile,
   accessKeyDigest,
+  checkProfileWritable,
   removeSection,
   sectionName,
   upsertSection,
@@ -176,15 +177,17 @@ describe('profile files', () => {
     ).toThrow(InputError)
   })
 
-  it('does not write through a file or link planted at a guessable temporary name', () => {
+  it('refuses a ~/.aws folder that is a symlink, before and when writing', () => {
     const f = files()
-    mkdirSync(join(f.dir, '.aws'))
-    writeFileSync(join(f.dir, 'elsewhere'), '')
-    symlinkSync(join(f.dir, 'elsewhere'), `${f.credentials}.${process.pid}.tmp`)
-    writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
-    expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
-    expect(lstatSync(f.credentials).isSymbolicLink()).toBe(false)
-    expect(readFileSync(f.credentials, 'utf8')).toContain('aws_secret_access_key = secret')
+    mkdirSync(join(f.dir, 'elsewhere'))
+    symlinkSync(join(f.dir, 'elsewhere'), join(f.dir, '.aws'))
+    expect(() => checkProfileWritable('p', f, false)).toThrow(
+      `${join(f.dir, '.aws')} is a symbolic link`
+    )
+    expect(() =>
+      writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
+    ).toThrow(ActionError)
+    expect(readdirSync(join(f.dir, 'elsewhere'))).toEqual([])
   })
 
   it('removes exactly the profile it wrote', () => {

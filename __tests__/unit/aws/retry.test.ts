@@ -14,12 +14,24 @@ const stsError = (code: string, status: number) =>
   })
 const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code })
 
-/** A clock whose sleeps only move time forward, so tests are instant and exact. */
+/** More clock reads than any retry loop here needs: past it the loop has stopped ending. */
+const MAX_READS = 1000
+
+/**
+ * A clock whose sleeps only move time forward, so tests are instant and exact. Its reads are
+ * counted: a loop that stopped sleeping (or stopped counting attempts) would spin on microtasks
+ * forever, where jest's timeout never fires, so the clock fails the test instead.
+ */
 function fakeClock(random = 1): RetryClock & { sleeps: number[]; time: number } {
+  let reads = 0
   const clock = {
     time: 0,
     sleeps: [] as number[],
-    now: () => clock.time,
+    now: () => {
+      reads += 1
+      if (reads > MAX_READS) throw new Error(`the retry loop read the clock ${reads} times`)
+      return clock.time
+    },
     sleep: async (ms: number) => {
       clock.sleeps.push(ms)
       clock.time += ms
@@ -66,6 +78,15 @@ describe('classifyError', () => {
     expect(classifyError(new Error('XML parse error: missing closing tag'), false)).toBe(
       'transient'
     )
+  })
+})
+
+describe('the fake clock', () => {
+  it('fails a loop that never ends instead of letting it spin', () => {
+    const clock = fakeClock()
+    expect(() => {
+      for (;;) clock.now()
+    }).toThrow('the retry loop read the clock 1001 times')
   })
 })
 

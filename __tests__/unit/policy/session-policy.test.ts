@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from '@jest/globals'
 import {
   loadIamCatalogue,
@@ -14,7 +13,6 @@ import { buildSessionPolicy, type InlinePolicyInput } from '../../../src/policy/
 import { splitList } from '../../../src/settings/list-input.js'
 import { errorOf, settingsOf } from '../../support/inputs.js'
 import { allow, AWS, catalogue, CUSTOMER, deny, managed, policy } from '../../support/policies.js'
-import { note } from '../../support/quiet.js'
 
 const index = loadManagedPolicyIndex()
 interface PolicyData {
@@ -668,19 +666,16 @@ describe('data files and timings', () => {
   const KB = 1024
   const file = (name: string) => new URL(`../../../src/policy/data/${name}`, import.meta.url)
 
-  it('stay within the 400 KB budget, and load and check quickly', () => {
+  // How long loading and a check take is measured by `npm run bench` (the policy run loads both
+  // files and checks a policy); here only the sizes and that a typical check passes.
+  it('stay within the 400 KB budget, and load and check a typical policy', () => {
     const catalogueBytes = statSync(file('iam-actions.txt.gz')).size
     const statementsBytes = statSync(file('aws-managed-policy-statements.json.gz')).size
     expect(catalogueBytes).toBeLessThanOrEqual(400 * KB)
     expect(statementsBytes).toBeLessThanOrEqual(400 * KB)
 
-    const time = <T>(fn: () => T): [T, number] => {
-      const start = performance.now()
-      const result = fn()
-      return [result, performance.now() - start]
-    }
-    const [freshCatalogue, catalogueMs] = time(loadIamCatalogue)
-    const [freshManaged, managedMs] = time(loadManagedPolicyStatements)
+    const freshCatalogue = loadIamCatalogue()
+    const freshManaged = loadManagedPolicyStatements()
     const typical = policy(
       allow(
         ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
@@ -697,21 +692,16 @@ describe('data files and timings', () => {
         Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }
       })
     )
-    const [, checkMs] = time(() =>
-      checkPolicy(
-        {
-          inline: { document: typical, input: INLINE },
-          managedArns: [AWS('ReadOnlyAccess')],
-          partition: 'aws',
-          forbidActions: ['iam:Create*', 'iam:Put*', 'sts:AssumeRole', '*:Delete*']
-        },
-        { catalogue: () => freshCatalogue, managedStatements: () => freshManaged }
-      )
+    const report = checkPolicy(
+      {
+        inline: { document: typical, input: INLINE },
+        managedArns: [AWS('ReadOnlyAccess')],
+        partition: 'aws',
+        forbidActions: ['iam:Create*', 'iam:Put*', 'sts:AssumeRole', '*:Delete*']
+      },
+      { catalogue: () => freshCatalogue, managedStatements: () => freshManaged }
     )
-    note(
-      `policy data: catalogue ${(catalogueBytes / KB).toFixed(1)} KB in ${catalogueMs.toFixed(1)} ms, managed statements ${(statementsBytes / KB).toFixed(1)} KB in ${managedMs.toFixed(1)} ms; a typical full check ${checkMs.toFixed(1)} ms`
-    )
-    expect(catalogueMs + managedMs + checkMs).toBeLessThan(5000)
+    expect(report).toMatchObject({ warnings: [], notChecked: [] })
   })
 })
 

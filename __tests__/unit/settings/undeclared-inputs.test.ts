@@ -27,6 +27,21 @@ describe('checkUndeclaredInputs', () => {
     expect(error?.message).toContain(`Did you mean '${meant}'?`)
   })
 
+  // Near misses that do not contain 'polic': only the typo distance can make them errors.
+  it.each([
+    'forbid-action',
+    'verify-credential',
+    'mask-aws-acount-id',
+    'require-session-polcy',
+    'managed-session-polcies',
+    'inline-session-poliy-file'
+  ])('%s, a near miss without "polic", is an error', written => {
+    expect(written).not.toContain('polic')
+    const { error, warnings } = checkUndeclaredInputs([variable(written)])
+    expect(error?.message).toContain('so the step would run as if it were not there.')
+    expect(warnings).toEqual([])
+  })
+
   it('treats any undeclared input about a policy as an error', () => {
     expect(checkUndeclaredInputs(['INPUT_POLICY']).error?.message).toContain('no session policy')
   })

@@ -43,3 +43,72 @@ describe('chooseSource', () => {
     expect(error.message).toContain('id-token: write')
   })
 })
+
+describe('the reason and label of each source', () => {
+  it.each([
+    [
+      { ...KEYS },
+      {},
+      'aws-access-key-id and aws-secret-access-key are set',
+      'static keys from the inputs (AssumeRole)'
+    ],
+    [
+      { ...KEYS, 'force-source': 'keys' },
+      {},
+      'force-source: keys',
+      'static keys from the inputs (AssumeRole)'
+    ],
+    [
+      { 'web-identity-token-file': 't' },
+      {},
+      'web-identity-token-file is set',
+      'web identity token file (AssumeRoleWithWebIdentity)'
+    ],
+    [
+      { 'web-identity-token-file': 't', 'force-source': 'web-identity-file' },
+      {},
+      'force-source: web-identity-file',
+      'web identity token file (AssumeRoleWithWebIdentity)'
+    ],
+    [
+      { 'force-source': 'oidc' },
+      OIDC_ENV,
+      'force-source: oidc',
+      'GitHub OIDC (AssumeRoleWithWebIdentity)'
+    ],
+    [
+      { 'force-source': 'environment' },
+      OIDC_ENV,
+      'force-source: environment',
+      'credentials already in the environment (AssumeRole)'
+    ],
+    [
+      { 'role-chaining': 'true' },
+      OIDC_ENV,
+      'role-chaining: true, so the credentials already in the environment assume the role',
+      'credentials already in the environment (AssumeRole)'
+    ],
+    [
+      {},
+      {},
+      'no keys or token file are given and the job cannot request a GitHub OIDC token',
+      'credentials already in the environment (AssumeRole)'
+    ]
+  ] as Array<[Partial<RawInputs>, Record<string, string>, string, string]>)(
+    '%j says %s',
+    (inputs, env, reason, label) => {
+      expect(chooseSource(sourceOf(inputs), env, RUNNER_WORDING)).toMatchObject({ reason, label })
+    }
+  )
+
+  it('needs both OIDC variables', () => {
+    for (const name of Object.keys(OIDC_ENV)) {
+      const env: Record<string, string> = { ...OIDC_ENV }
+      delete env[name]
+      expect(chooseSource(sourceOf(), env, RUNNER_WORDING).kind).toBe('environment')
+      expect(() => chooseSource(sourceOf({ 'force-source': 'oidc' }), env, RUNNER_WORDING)).toThrow(
+        "force-source: is 'oidc', but this job cannot request a GitHub OIDC token"
+      )
+    }
+  })
+})

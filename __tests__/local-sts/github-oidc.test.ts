@@ -25,6 +25,7 @@ import {
   type LocalSts
 } from '../../local-sts/server.js'
 import { withoutWorkflowCommands } from '../support/quiet.js'
+import { REFUSED_SESSION_POLICY_PARAMETERS } from '../support/session-policy-cases.js'
 
 const ACCOUNT = '111122223333'
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
@@ -464,25 +465,7 @@ describe('AssumeRoleWithWebIdentity', () => {
       ['a session name with a space', { RoleSessionName: 'a b' }, 'ValidationError'],
       ['a 2049-character policy', { Policy: ' '.repeat(2049) }, 'ValidationError'],
       ['a policy with CJK', { Policy: '{"Statement":"日本"}' }, 'ValidationError'],
-      [
-        'a policy naming a principal',
-        { Policy: '{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}' },
-        'MalformedPolicyDocument'
-      ],
-      [
-        '11 policy ARNs',
-        {
-          PolicyArns: Array.from({ length: 11 }, (_, i) => ({
-            arn: `arn:aws:iam::aws:policy/Policy${i}`
-          }))
-        },
-        'ValidationError'
-      ],
-      [
-        'a non-policy ARN',
-        { PolicyArns: [{ arn: 'arn:aws:s3:::bucket/policy/x' }] },
-        'ValidationError'
-      ],
+      ...REFUSED_SESSION_POLICY_PARAMETERS,
       ['a 3-character ProviderId', { ProviderId: 'abc' }, 'ValidationError']
     ]
     it.each(cases)('rejects %s', async (_name, input, code) => {

@@ -20,6 +20,7 @@ import {
   type LocalSts,
   type LocalStsUser
 } from '../../local-sts/server.js'
+import { REFUSED_SESSION_POLICY_PARAMETERS } from '../support/session-policy-cases.js'
 
 const ACCOUNT = '111122223333'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/deploy`
@@ -319,25 +320,7 @@ describe('AssumeRole validation', () => {
       { Policy: '{"Version":"2012-10-17"}' },
       'MalformedPolicyDocument'
     ],
-    [
-      'a policy naming a principal',
-      { Policy: '{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}' },
-      'MalformedPolicyDocument'
-    ],
-    [
-      '11 policy ARNs',
-      {
-        PolicyArns: Array.from({ length: 11 }, (_, i) => ({
-          arn: `arn:aws:iam::aws:policy/Policy${i}`
-        }))
-      },
-      'ValidationError'
-    ],
-    [
-      'a non-policy ARN',
-      { PolicyArns: [{ arn: 'arn:aws:s3:::bucket/policy/x' }] },
-      'ValidationError'
-    ],
+    ...REFUSED_SESSION_POLICY_PARAMETERS,
     ['a 1-char ExternalId', { ExternalId: 'x' }, 'ValidationError'],
     ['an ExternalId with a space', { ExternalId: 'ab cd' }, 'ValidationError'],
     ['a 1225-char ExternalId', { ExternalId: long(1225) }, 'ValidationError'],

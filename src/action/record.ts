@@ -1,6 +1,15 @@
 import * as core from '@actions/core'
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -86,7 +95,7 @@ export async function stopRecording(): Promise<void> {
     rmSync(state.dir, { recursive: true, force: true })
     return
   }
-  const summary = readFileSync(summaryFile, 'utf8')
+  const summary = readReport(summaryFile)
   const policyFile = join(state.dir, 'policy.json')
   let kept: string | undefined
   if (existsSync(policyFile)) {
@@ -102,6 +111,30 @@ export async function stopRecording(): Promise<void> {
       'The session policy the recorded steps need (paste it into <code>inline-session-policy</code>), then the calls and what a recording cannot see:\n\n',
       true
     )
-    .addCodeBlock(summary, 'text')
+    .addCodeBlock(escapeHtml(summary), 'text')
     .write()
+}
+
+/**
+ * A job summary takes at most 1 MiB per step, and the recorded names come from the commands the
+ * later steps ran: read a bounded prefix and say where it was cut.
+ */
+const MAX_REPORT_BYTES = 512 * 1024
+
+function readReport(file: string): string {
+  const buffer = Buffer.alloc(MAX_REPORT_BYTES + 1)
+  const descriptor = openSync(file, 'r')
+  let length: number
+  try {
+    length = readSync(descriptor, buffer, 0, buffer.length, 0)
+  } finally {
+    closeSync(descriptor)
+  }
+  const text = buffer.subarray(0, Math.min(length, MAX_REPORT_BYTES)).toString('utf8')
+  return length > MAX_REPORT_BYTES ? `${text}\n… (cut at ${MAX_REPORT_BYTES} bytes)\n` : text
+}
+
+/** addCodeBlock wraps the text in HTML as it is: a recorded resource name may hold `<`. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>]/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char]!)
 }

@@ -26,6 +26,7 @@ import {
 } from '../../local-sts/server.js'
 import { withoutWorkflowCommands } from '../support/quiet.js'
 import { REFUSED_SESSION_POLICY_PARAMETERS } from '../support/session-policy-cases.js'
+import { expectCode } from '../support/sdk-errors.js'
 
 const ACCOUNT = '111122223333'
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
@@ -33,36 +34,6 @@ const POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }]
 })
-
-type SdkError = {
-  name: string
-  Code?: string
-  message: string
-  $metadata?: { httpStatusCode?: number }
-}
-// Modeled STS errors surface under their shape name; everything else under the wire code.
-const SDK_NAMES: Record<string, string> = {
-  InvalidIdentityToken: 'InvalidIdentityTokenException',
-  IDPRejectedClaim: 'IDPRejectedClaimException',
-  MalformedPolicyDocument: 'MalformedPolicyDocumentException',
-  PackedPolicyTooLarge: 'PackedPolicyTooLargeException'
-}
-
-async function failure(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as SdkError
-  }
-  throw new Error('expected the call to fail')
-}
-
-async function expectCode(promise: Promise<unknown>, code: string, status?: number) {
-  const error = await failure(promise)
-  expect({ name: error.name, code: error.Code }).toEqual({ name: SDK_NAMES[code] ?? code, code })
-  if (status !== undefined) expect(error.$metadata?.httpStatusCode).toBe(status)
-  return error
-}
 
 type Core = typeof import('@actions/core')
 let core: Core

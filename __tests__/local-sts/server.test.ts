@@ -21,6 +21,7 @@ import {
   type LocalStsUser
 } from '../../local-sts/server.js'
 import { REFUSED_SESSION_POLICY_PARAMETERS } from '../support/session-policy-cases.js'
+import { expectCode, failure } from '../support/sdk-errors.js'
 
 const ACCOUNT = '111122223333'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/deploy`
@@ -30,21 +31,6 @@ const POLICY = JSON.stringify({
 })
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-type SdkError = {
-  name: string
-  Code?: string
-  message: string
-  $fault?: string
-  $metadata?: { httpStatusCode?: number }
-}
-
-// Modeled STS errors surface under their shape name; everything else under the wire code.
-const SDK_NAMES: Record<string, string> = {
-  MalformedPolicyDocument: 'MalformedPolicyDocumentException',
-  PackedPolicyTooLarge: 'PackedPolicyTooLargeException',
-  // The model's wire code for this one has no 'Exception'; the SDK's class name does.
-  InsufficientSessionLifetime: 'InsufficientSessionLifetimeException'
-}
 
 const clients: STSClient[] = []
 function client(
@@ -62,22 +48,6 @@ function client(
   })
   clients.push(c)
   return c
-}
-
-async function failure(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as SdkError
-  }
-  throw new Error('expected the call to fail')
-}
-
-async function expectCode(promise: Promise<unknown>, code: string, status?: number) {
-  const error = await failure(promise)
-  expect({ name: error.name, code: error.Code }).toEqual({ name: SDK_NAMES[code] ?? code, code })
-  if (status !== undefined) expect(error.$metadata?.httpStatusCode).toBe(status)
-  return error
 }
 
 const assume = (sts: LocalSts, input: Partial<AssumeRoleCommandInput>, credentials?: Credentials) =>

@@ -10,7 +10,9 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -474,6 +476,22 @@ describe('presets', () => {
     const run = await terminal.run(['exec', 'preview', '--', 'true'])
     expect(run.status).toBe(0)
     expect(sts.issued.at(-1)!.roleArn).toBe(ROLE)
+  })
+
+  it('refuses a repository preset file that is a link to a device, before any request', async () => {
+    const file = join(terminal.home, 'work', '.scoped-role.ini')
+    rmSync(file, { force: true })
+    symlinkSync('/dev/zero', file)
+    try {
+      const run = await terminal.run(['exec', 'preview', '--', 'true'])
+      expect(run.status).toBe(2)
+      expect(run.stderr).toMatch(
+        /^scoped-role: error: cannot read the preset file .*\.scoped-role\.ini: it /
+      )
+      expect(sts.requests).toHaveLength(0)
+    } finally {
+      rmSync(file, { force: true })
+    }
   })
 
   it('refuses unknown keys with the nearest one, unknown presets, and a repository choosing the endpoint', async () => {

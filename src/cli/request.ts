@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { InputName } from '../settings/input-names.js'
 import type { RawInputs } from '../settings/input-rules.js'
+import { FileRefused, readBoundedTextFile } from '../shared/bounded-file.js'
 import { SESSION_OPTIONS, UsageError, type Command, type ParsedArgs } from './options.js'
 import { findPreset, presetDirectory, presetSources, type Preset } from './presets.js'
 
@@ -81,10 +81,19 @@ export function resolveRequest(command: Command, args: ParsedArgs, place: Place)
   return request
 }
 
+/**
+ * A preset file may come with a repository: only a regular file of a size a preset could have,
+ * so a link to a device or a FIFO cannot stall or exhaust the command.
+ */
+const MAX_PRESET_FILE_BYTES = 256 * 1024
+
 function readOptionalText(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8')
-  } catch {
+    return readBoundedTextFile(path, { maxBytes: MAX_PRESET_FILE_BYTES }).text
+  } catch (error) {
+    if (error instanceof FileRefused && !error.reason.startsWith('ENOENT')) {
+      throw new UsageError(`cannot read the preset file ${path}: it ${error.reason}.`)
+    }
     return undefined
   }
 }

@@ -61,6 +61,8 @@ export function refreshAfter(issuedAtMs: number, expirationMs: number): number {
   return expirationMs - margin
 }
 
+const MAX_ENTRY_BYTES = 64 * 1024
+
 /**
  * The cached credentials when the file holds fresh ones, else undefined. A file that is not
  * a regular file of this user readable by no one else is ignored: another account could have
@@ -78,6 +80,8 @@ export function readCachedCredentials(
       return undefined
     }
     if (process.getuid !== undefined && stat.uid !== process.getuid()) return undefined
+    // An entry is a few kilobytes; anything larger is not one this cache wrote.
+    if (stat.size > MAX_ENTRY_BYTES) return undefined
     text = readFileSync(file, 'utf8')
   } catch {
     return undefined

@@ -139,6 +139,9 @@ describe('readCachedCredentials', () => {
     }
     writeFileSync(file, '{"Version":1,', { mode: 0o600 })
     expect(readCachedCredentials(file, T0)).toBeUndefined()
+    // A whole entry padded past any size this cache writes is not read at all.
+    writeFileSync(file, JSON.stringify(good) + ' '.repeat(64 * 1024), { mode: 0o600 })
+    expect(readCachedCredentials(file, T0)).toBeUndefined()
   })
 })
 

@@ -35,7 +35,8 @@ describe('action.yml', () => {
     })
   })
 
-  it('declares every output the action sets', () => {
+  // Reads the source text, which a mutation run instruments.
+  ;(underMutation ? it.skip : it)('declares every output the action sets', () => {
     const sources = ['export.ts', 'main.ts'].map(f =>
       readFileSync(join(ROOT, 'src', 'action', f), 'utf8')
     )

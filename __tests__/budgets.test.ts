@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../local-sts/server.js'
 import { Job, ROOT } from './e2e/harness.js'
+import { underMutation } from './support/mutation.js'
 
 const DIST = join(ROOT, 'dist')
 const MAIN_BUDGET = 1_100_000
@@ -47,7 +48,8 @@ function budgetCheck(files: DistFile[], budget: number) {
   }
 }
 
-describe('size budgets of dist/', () => {
+// Under `npm run mutate` dist/ is bundled from instrumented sources: its size says nothing.
+;(underMutation ? describe.skip : describe)('size budgets of dist/', () => {
   const files = distFiles()
 
   it('dist/index.js stays within 1,100,000 bytes', () => {

@@ -3,7 +3,7 @@
 // node_modules into the sandbox only after the build, so the build links it first (and Stryker
 // is told not to).
 import { execFileSync } from 'node:child_process'
-import { existsSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 const sandbox = process.cwd()
@@ -13,3 +13,9 @@ while (!existsSync(join(project, 'node_modules')) && dirname(project) !== projec
 if (!existsSync(join(sandbox, 'node_modules')))
   symlinkSync(join(project, 'node_modules'), join(sandbox, 'node_modules'), 'junction')
 execFileSync(process.execPath, [join(sandbox, 'scripts', 'package.mjs')], { stdio: 'inherit' })
+
+// The instrumented sources name their data files through mutant switches, which ncc cannot
+// follow, so it copies none: the bundle then reads them from dist/data/, where they go here.
+for (const folder of ['src/policy/data', 'src/record/data']) {
+  cpSync(join(sandbox, folder), join(sandbox, 'dist', 'data'), { recursive: true })
+}

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { DEFAULT_USER, startLocalSts, type Fault, type LocalSts } from '../../local-sts/server.js'
 import { note } from '../support/quiet.js'
 import { Job, type StepResult } from './harness.js'
+import { underMutation } from '../support/mutation.js'
 
 // Fixed so a failing soak can be replayed run by run; change it to explore other sequences.
 const SEED = 0x5eed5eed
@@ -201,60 +202,67 @@ function describeFault(fault: Fault): string {
   return 'pass'
 }
 
-it('every run under 30% transient faults either exports credentials or fails cleanly in budget', async () => {
-  const plans = planRuns()
-  let cursor = 0
-  const next = () => (cursor < RUNS ? cursor++ : undefined)
-  const started = Date.now()
-  const records = (
-    await Promise.all(Array.from({ length: LANES }, (_, lane) => runLane(lane, plans, next)))
-  )
-    .flat()
-    .sort((a, b) => a.index - b.index)
-  const wallMs = Date.now() - started
+// Not under `npm run mutate`: 200 runs in four racing lanes take minutes a mutant, and which run
+// meets which fault depends on timing, so a kill could not be replayed. Each fault class it draws
+// from has its own deterministic test (resilience.test.ts, hostile-sts.test.ts).
+;(underMutation ? it.skip : it)(
+  'every run under 30% transient faults either exports credentials or fails cleanly in budget',
+  async () => {
+    const plans = planRuns()
+    let cursor = 0
+    const next = () => (cursor < RUNS ? cursor++ : undefined)
+    const started = Date.now()
+    const records = (
+      await Promise.all(Array.from({ length: LANES }, (_, lane) => runLane(lane, plans, next)))
+    )
+      .flat()
+      .sort((a, b) => a.index - b.index)
+    const wallMs = Date.now() - started
 
-  const successes = records.filter(r => r.result.exitCode === 0)
-  const failures = records.filter(r => r.result.exitCode !== 0)
-  const attempts: Record<number, number> = {}
-  for (const r of records) attempts[r.requests] = (attempts[r.requests] ?? 0) + 1
-  const durations = records.map(r => r.result.durationMs).sort((a, b) => a - b)
-  const totalRequests = records.reduce((n, r) => n + r.requests, 0)
-  const faultsServed = records.reduce((n, r) => n + r.faultsServed, 0)
-  const faultKinds: Record<string, number> = {}
-  for (const r of records) {
-    for (const fault of r.plan.slice(0, r.requests)) {
-      if (fault !== PASS)
-        faultKinds[describeFault(fault)] = (faultKinds[describeFault(fault)] ?? 0) + 1
+    const successes = records.filter(r => r.result.exitCode === 0)
+    const failures = records.filter(r => r.result.exitCode !== 0)
+    const attempts: Record<number, number> = {}
+    for (const r of records) attempts[r.requests] = (attempts[r.requests] ?? 0) + 1
+    const durations = records.map(r => r.result.durationMs).sort((a, b) => a - b)
+    const totalRequests = records.reduce((n, r) => n + r.requests, 0)
+    const faultsServed = records.reduce((n, r) => n + r.faultsServed, 0)
+    const faultKinds: Record<string, number> = {}
+    for (const r of records) {
+      for (const fault of r.plan.slice(0, r.requests)) {
+        if (fault !== PASS)
+          faultKinds[describeFault(fault)] = (faultKinds[describeFault(fault)] ?? 0) + 1
+      }
     }
-  }
-  const classified = failures.filter(r =>
-    TRANSIENT_GUIDANCE.some(phrase => r.result.errors[0]?.includes(phrase))
-  )
+    const classified = failures.filter(r =>
+      TRANSIENT_GUIDANCE.some(phrase => r.result.errors[0]?.includes(phrase))
+    )
 
-  note(
-    [
-      `fault soak, seed 0x${SEED.toString(16)}: ${RUNS} runs in ${LANES} lanes, ${(wallMs / 1000).toFixed(1)} s`,
-      `  successes ${successes.length}, failures ${failures.length} (classified ${classified.length})`,
-      `  attempts per run: ${JSON.stringify(attempts)}`,
-      `  duration ms: median ${percentile(durations, 50)}, p95 ${percentile(durations, 95)}, max ${durations[durations.length - 1]}`,
-      `  requests ${totalRequests}, faults served ${faultsServed} (${((100 * faultsServed) / totalRequests).toFixed(1)}%): ${JSON.stringify(faultKinds)}`,
-      ...failures.map(
-        r =>
-          `  run ${r.index} failed (${r.plan.map(describeFault).join(', ')}): ${r.result.errors[0] ?? r.result.stderr.slice(0, 200)}`
-      )
-    ].join('\n')
-  )
+    note(
+      [
+        `fault soak, seed 0x${SEED.toString(16)}: ${RUNS} runs in ${LANES} lanes, ${(wallMs / 1000).toFixed(1)} s`,
+        `  successes ${successes.length}, failures ${failures.length} (classified ${classified.length})`,
+        `  attempts per run: ${JSON.stringify(attempts)}`,
+        `  duration ms: median ${percentile(durations, 50)}, p95 ${percentile(durations, 95)}, max ${durations[durations.length - 1]}`,
+        `  requests ${totalRequests}, faults served ${faultsServed} (${((100 * faultsServed) / totalRequests).toFixed(1)}%): ${JSON.stringify(faultKinds)}`,
+        ...failures.map(
+          r =>
+            `  run ${r.index} failed (${r.plan.map(describeFault).join(', ')}): ${r.result.errors[0] ?? r.result.stderr.slice(0, 200)}`
+        )
+      ].join('\n')
+    )
 
-  expect(records).toHaveLength(RUNS)
-  expect(
-    records
-      .filter(r => r.problems.length > 0)
-      .map(r => ({
-        run: r.index,
-        plan: r.plan.map(describeFault),
-        problems: r.problems,
-        stderr: r.result.stderr.slice(0, 500)
-      }))
-  ).toEqual([])
-  expect(successes.length + classified.length).toBe(RUNS)
-}, 240_000)
+    expect(records).toHaveLength(RUNS)
+    expect(
+      records
+        .filter(r => r.problems.length > 0)
+        .map(r => ({
+          run: r.index,
+          plan: r.plan.map(describeFault),
+          problems: r.problems,
+          stderr: r.result.stderr.slice(0, 500)
+        }))
+    ).toEqual([])
+    expect(successes.length + classified.length).toBe(RUNS)
+  },
+  240_000
+)

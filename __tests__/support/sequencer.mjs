@@ -2,13 +2,42 @@
 // the slowest two last, so the log shows progress from the start instead of waiting on the
 // slowest suite. Jest's own order (slowest first, from its timing cache) would do the opposite.
 import TestSequencer from '@jest/test-sequencer'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { MUTATION_TEST_FILES } from './mutation-files.mjs'
 
 // The package is CommonJS: its class arrives as the default export's `default`.
 const Sequencer = TestSequencer.default ?? TestSequencer
 
 const LAST = ['edit-test-loop.test.ts', 'fault-soak.test.ts']
+
+/**
+ * Under `npm run mutate`, with a mutant active: the unit test file that mirrors the source file
+ * holding it (src/aws/arn.ts → __tests__/unit/aws/arn.test.ts), which goes first, as the likeliest
+ * to kill it. The instrumented sources name each mutant's id in a call; they are read once per
+ * process. A mutant's run stops at its first failing test (jest-circus-with-bail.cjs), so the
+ * order decides its cost: most of all for a mutant in module-level code, which every test file
+ * reaches.
+ */
+let mutantFiles
+function mirrorOfActiveMutant(rootDir) {
+  const active = process.env.__STRYKER_ACTIVE_MUTANT__
+  if (!active) return undefined
+  if (mutantFiles === undefined) {
+    mutantFiles = new Map()
+    const src = join(rootDir, 'src')
+    for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue
+      const path = join(entry.parentPath, entry.name)
+      const text = readFileSync(path, 'utf8')
+      for (const [, id] of text.matchAll(/stryMutAct_\w+\("(\d+)"\)/g)) mutantFiles.set(id, path)
+    }
+  }
+  const file = mutantFiles.get(active)
+  if (file === undefined) return undefined
+  const mirror = relative(join(rootDir, 'src'), file).replace(/\.ts$/, '.test.ts')
+  return join(rootDir, '__tests__', 'unit', mirror)
+}
 
 function rank(path) {
   const name = path.replace(/\\/g, '/')
@@ -41,8 +70,11 @@ export default class UnitsFirst extends Sequencer {
 
   sort(tests) {
     const selected = filesSelected(this.testNamePattern)
+    const mirror =
+      tests.length > 0 ? mirrorOfActiveMutant(tests[0].context.config.rootDir) : undefined
+    const order = path => (path === mirror ? -1 : rank(path))
     return tests
       .filter(test => selected === undefined || selected.has(test.path))
-      .sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path))
+      .sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path))
   }
 }

@@ -33,7 +33,8 @@ interface FileResult {
 
 /** Runs jest over the scratch project with the plug-ins, as a process, and returns its results. */
 function runJest(env: Record<string, string>): FileResult[] {
-  const { [ACTIVE_MUTANT]: _inherited, ...inherited } = process.env
+  const inherited = { ...process.env }
+  delete inherited[ACTIVE_MUTANT]
   const result = spawnSync(
     process.execPath,
     [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', '--rootDir', project],

@@ -44,7 +44,9 @@ const SOURCE = {
   label: 'temporary credentials already in the environment (GetScopedCredentials)'
 }
 
-afterEach(() => jest.restoreAllMocks())
+afterEach(() => {
+  jest.restoreAllMocks()
+})
 
 /** Date.now() held still, so the seconds left are exact. */
 function holdClock(): number {
@@ -102,7 +104,7 @@ describe('scopeCredentialsInEnvironment', () => {
     expect(deps.lines('debug')).toEqual([
       `GetScopedCredentials request: ${JSON.stringify({ durationSeconds: 900, description: 'release job' })}`
     ])
-    expect(result.session.credentials.expiration.getTime()).toBeLessThan(
+    expect(result.session.credentials.expiration!.getTime()).toBeLessThan(
       source.credentials.expiration.getTime()
     )
   })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import * as realFs from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../../../__fixtures__/core.js'
@@ -7,6 +8,12 @@ import { DEFAULT_USER } from '../../../local-sts/server.js'
 import { acceptingProvider, issueSession, tokenFor, useLocalSts } from '../../support/flows.js'
 import { TEST_ROLE } from '../../support/inputs.js'
 
+// The launcher of refresh: true sits beside the bundle; a source tree has none.
+jest.unstable_mockModule('node:fs', () => {
+  const existsSync = (path: realFs.PathLike) =>
+    String(path).endsWith('/cli.cjs') || realFs.existsSync(path)
+  return { ...realFs, default: { ...realFs, existsSync }, existsSync }
+})
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../../src/action/main.js')
 
@@ -46,6 +53,13 @@ async function sessionInEnvironment() {
     AWS_SESSION_TOKEN: session.credentials.sessionToken
   })
   return session
+}
+
+/** A job that may request an OIDC token, which the endpoint accepts. */
+function oidcJob(): void {
+  process.env.ACTIONS_ID_TOKEN_REQUEST_URL = 'https://token.example.test/request'
+  process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'request-token'
+  core.getIDToken.mockImplementation(audience => Promise.resolve(tokenFor(audience!)))
 }
 
 const infos = () => core.info.mock.calls.map(c => c[0])
@@ -250,18 +264,20 @@ describe('run, mode: assume', () => {
   })
 
   it('asks the runner for an OIDC token for the audience', async () => {
-    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = 'https://token.example.test/request'
-    process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'request-token'
-    core.getIDToken.mockImplementation(audience => Promise.resolve(tokenFor(audience!)))
+    oidcJob()
     await runWith({ 'aws-access-key-id': '', 'aws-secret-access-key': '' })
     expect(core.getIDToken.mock.calls).toEqual([['sts.amazonaws.com']])
     expect(sts().requests.map(r => r.action)).toEqual(['AssumeRoleWithWebIdentity'])
     expect(errors()).toEqual([])
   })
 
-  it('masks the password of the proxy', async () => {
-    await runWith({ 'http-proxy': 'http://user:hunter2@127.0.0.1:9', 'no-proxy': '127.0.0.1' })
+  it('masks the password of the proxy, then refuses a proxy that would not be used', async () => {
+    await runWith({ 'http-proxy': 'http://user:hunter2@127.0.0.1:9' })
     expect(core.setSecret).toHaveBeenCalledWith('hunter2')
+    expect(errors()).toEqual([
+      [expect.stringMatching(/^http-proxy: .*loopback/), { title: 'Invalid input: http-proxy' }]
+    ])
+    expect(sts().requests).toEqual([])
   })
 
   it('says what an input note of compatibility says', async () => {
@@ -305,6 +321,22 @@ describe('run, mode: assume', () => {
     ])
     expect(errors()).toEqual([])
     expect(exported().AWS_ACCESS_KEY_ID).toBe(sts().issued.at(-1)!.accessKeyId)
+  })
+
+  it('refresh: true writes a profile that renews the session, and exports no key', async () => {
+    process.env.RUNNER_TEMP = temp
+    oidcJob()
+    process.env.AWS_DEFAULT_PROFILE = 'other'
+    await runWith({ refresh: 'true', 'aws-access-key-id': '', 'aws-secret-access-key': '' })
+    expect(errors()).toEqual([])
+    expect(exported()).toEqual({
+      AWS_DEFAULT_PROFILE: '',
+      AWS_PROFILE: 'scoped-role',
+      AWS_SHARED_CREDENTIALS_FILE: join(temp, 'credentials'),
+      AWS_CONFIG_FILE: join(temp, 'config')
+    })
+    expect(readFileSync(join(temp, 'config'), 'utf8')).toContain('credential_process')
+    expect(outputs().arn).toBe(SESSION_ARN)
   })
 
   it('refresh: true fails before any request where it cannot renew', async () => {

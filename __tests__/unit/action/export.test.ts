@@ -198,6 +198,7 @@ describe('export to a profile', () => {
       ['AWS_CONFIG_FILE', config]
     ])
     expect(core.info.mock.calls).toEqual([[`Wrote profile 'ci' to ${credentials} and ${config}.`]])
+    expect(core.warning).not.toHaveBeenCalled()
   })
 
   it('also points AWS_PROFILE at it when the variables are exported too', () => {

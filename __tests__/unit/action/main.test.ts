@@ -339,6 +339,19 @@ describe('run, mode: assume', () => {
     expect(outputs().arn).toBe(SESSION_ARN)
   })
 
+  it('action-timeout-s counts from the start of the process, not of the request', async () => {
+    jest.spyOn(process, 'uptime').mockReturnValue(5)
+    try {
+      await runWith({ 'action-timeout-s': '2' })
+    } finally {
+      jest.restoreAllMocks()
+    }
+    expect(errors()).toEqual([
+      [expect.stringContaining('action-timeout-s (2 s)'), { title: 'Step timed out' }]
+    ])
+    expect(core.exportVariable).not.toHaveBeenCalled()
+  })
+
   it('refresh: true fails before any request where it cannot renew', async () => {
     await runWith({ refresh: 'true', 'aws-access-key-id': '', 'aws-secret-access-key': '' })
     expect(sts().requests).toEqual([])

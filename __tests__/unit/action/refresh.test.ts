@@ -165,6 +165,7 @@ describe('exportRefreshProfile', () => {
       ['AWS_SHARED_CREDENTIALS_FILE', credentials],
       ['AWS_CONFIG_FILE', config]
     ])
+    expect(core.warning).not.toHaveBeenCalled()
     expect(core.info.mock.calls.map(c => c[0])).toEqual([
       `Wrote profile 'ci' to ${config}: its credential_process renews the session from the GitHub OIDC token with the same session policy, 3600 s at a time, until the end of the job. Later steps get AWS_PROFILE=ci.`
     ])

@@ -60,7 +60,7 @@ export function statementSpans(text: string): Span[] {
   const spans: Span[] = []
   i = statement.start + 1
   spaces()
-  while (i < statement.end - 1 && text[i] !== ']') {
+  while (text[i] !== ']') {
     const start = i
     value()
     spans.push({ start, end: i })

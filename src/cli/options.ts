@@ -289,7 +289,7 @@ export function parseArgs(argv: readonly string[], command: Command): ParsedArgs
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--') return { values, positional, rest: argv.slice(i + 1) }
-    if (!arg.startsWith('--') || arg === '--') {
+    if (!arg.startsWith('--')) {
       if (arg.startsWith('-') && arg !== '-') {
         throw new UsageError(
           `unknown option '${arg}'; options are spelt out, e.g. --role.`,
@@ -339,9 +339,8 @@ function unknownOption(flag: string, command: Command): UsageError {
     command.options.map(option => option.flag),
     1
   )
-  const elsewhere = COMMANDS.find(
-    other => other !== command && other.options.some(option => option.flag === flag)
-  )
+  // Not this command: it has no option of that name, or this would not be called.
+  const elsewhere = COMMANDS.find(other => other.options.some(option => option.flag === flag))
   return new UsageError(
     `unknown option --${flag}` +
       (near.length > 0
@@ -377,9 +376,9 @@ export function commandHelp(command: Command): string {
  * inside the text `role-to-assume: arn:…` (an example) becomes `--role arn:…`.
  */
 export function withFlagNames(message: string): string {
-  const mapped = SESSION_OPTIONS.filter(option => option.input !== undefined).sort(
-    (a, b) => b.input!.length - a.input!.length
-  )
+  // In any order: no input's name followed by ': ' starts another's, and the look-arounds
+  // below keep a name from matching inside a longer one (inline-session-policy-file).
+  const mapped = SESSION_OPTIONS.filter(option => option.input !== undefined)
   let head = ''
   let body = message
   for (const option of mapped) {
@@ -390,7 +389,8 @@ export function withFlagNames(message: string): string {
     }
   }
   for (const option of mapped) {
-    const name = option.input!.replace(/-/g, '\\-')
+    // Input names are lower-case words and dashes: nothing to escape in a pattern.
+    const name = option.input!
     body = body
       .replace(new RegExp(`(?<![\\w-])${name}: `, 'g'), `--${option.flag} `)
       .replace(new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'g'), `--${option.flag}`)

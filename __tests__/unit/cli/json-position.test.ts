@@ -29,6 +29,17 @@ describe('statementSpans', () => {
     expect(statementSpans('{"Version":"2012-10-17"}')).toEqual([])
     expect(statementSpans('{"Statement":"Allow"}')).toEqual([])
     expect(statementSpans('{"Statement":[]}')).toEqual([])
+    expect(statementSpans('{"Statement":[ \n ]}')).toEqual([])
+  })
+
+  it('finds nothing in a document that is a lone value, reading no further than its end', () => {
+    for (const text of ['true', ' 42', 'null\n', '"Statement"'])
+      expect(statementSpans(text)).toEqual([])
+  })
+
+  it('takes elements with or without spaces around the commas', () => {
+    const text = '{"Statement":[ {"Sid":"a"} ,{"Sid":"b"},\n\t{"Sid":"c"} ]}'
+    expect(statements(text)).toEqual(['{"Sid":"a"}', '{"Sid":"b"}', '{"Sid":"c"}'])
   })
 })
 

@@ -54,6 +54,10 @@ describe('parsePresetFile', () => {
     expect(parsePresetFile(text, USER).get('preview')!.source).toBe(USER)
   })
 
+  it('drops a byte-order mark at the start only', () => {
+    expect(values('[a]\nexternal-id = x\uFEFFy\n', 'a')).toEqual({ 'external-id': 'x\uFEFFy' })
+  })
+
   it('refuses what is not a preset file, naming the file, the line and the fix', () => {
     expect(refusal('[a]\n[a]\n')).toBe(
       '/repo/.scoped-role.ini:2: preset [a] is defined twice; merge the two.'
@@ -69,6 +73,11 @@ describe('parsePresetFile', () => {
     expect(refusal('[a]\nverify = yes\n')).toBe(
       "/repo/.scoped-role.ini:2: 'verify' is 'yes'; write true or false."
     )
+    for (const value of ['truely', 'nottrue', 'False!', 'true false']) {
+      expect(refusal(`[a]\nverify = ${value}\n`)).toBe(
+        `/repo/.scoped-role.ini:2: 'verify' is '${value}'; write true or false.`
+      )
+    }
   })
 
   it('refuses unknown keys with the nearest one, and options of one run such as format', () => {
@@ -112,6 +121,17 @@ describe('presetSources', () => {
     expect(presetSources({ APPDATA: 'C:\\AppData' }, work, '/home/me', 'win32')[0].path).toBe(
       join('C:\\AppData', 'scoped-role', 'config.ini')
     )
+    expect(presetSources({}, work, '/home/me', 'win32')[0].path).toBe(
+      join('/home/me', 'AppData', 'Roaming', 'scoped-role', 'config.ini')
+    )
+  })
+
+  it('stops at the root of the file system outside any repository', () => {
+    const work = join(root, 'loose', 'dir')
+    mkdirSync(work, { recursive: true })
+    expect(presetSources({}, work, '/home/me', 'linux')).toEqual([
+      { path: '/home/me/.config/scoped-role/config.ini', origin: 'user' }
+    ])
   })
 
   it("stops at the repository's root, and reads only the file --config names", () => {

@@ -28,9 +28,11 @@ export const MAX_DISTINCT_CALLS = 10_000
 
 const ARN_VARIABLE = /\$\{([A-Za-z0-9]+)\}/g
 
-/** Parameter names that name the thing an ARN variable stands for, where the names differ. */
+/**
+ * Parameter names that name the thing an ARN variable stands for, where the names differ beyond
+ * a Name or Id suffix (`BucketName` finds `Bucket` by its stem).
+ */
 const ALIASES: Record<string, string[]> = {
-  BucketName: ['Bucket'],
   ObjectName: ['Key'],
   RoleNameWithPath: ['RoleName'],
   UserNameWithPath: ['UserName'],
@@ -163,8 +165,10 @@ function resourcesOf(formats: readonly string[], observation: Observation, parti
       if (variable === 'Region') return observation.region || '*'
       if (variable === 'Account') return '*'
       const value = parameterFor(variable, params)
-      if (value === undefined) complete = false
-      return value ?? '*'
+      if (value !== undefined) return value
+      // An ARN with a variable left unfilled is not used, whatever it reads.
+      complete = false
+      return variable
     })
     if (complete) return [arn]
   }
@@ -185,8 +189,8 @@ function parameterFor(variable: string, params: ReadonlyMap<string, string>): st
     const value = params.get(name.toLowerCase())
     if (value === undefined) continue
     // A queue or topic given by URL or ARN: its last part is the name.
-    const last = /^(?:https?:\/\/|arn:)/.test(value) ? value.split(/[/:]/).pop() : value
-    if (last !== undefined && safeInArn(last)) return last
+    const last = /^(?:https?:\/\/|arn:)/.test(value) ? value.replace(/^.*[/:]/, '') : value
+    if (safeInArn(last)) return last
   }
   return undefined
 }

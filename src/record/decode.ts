@@ -98,7 +98,8 @@ function withVirtualHostBucket(host: string, path: string): string {
   const name = host.toLowerCase().replace(/:\d+$/, '')
   const match = /^(.+?)\.s3(?:[.-][a-z0-9-]+)*\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$/.exec(name)
   if (match === null || match[1].startsWith('s3.')) return path
-  return `/${match[1]}${path === '/' ? '' : path}`
+  // `/bucket/` and `/bucket` match the same templates: empty segments count for nothing.
+  return `/${match[1]}${path}`
 }
 
 function splitTarget(target: string): [string, string?] {
@@ -128,10 +129,10 @@ function decode(text: string): string | undefined {
 
 /** Top-level string fields of a JSON object body; nothing for any other body. */
 function jsonParams(body: Uint8Array | undefined): Record<string, string> {
-  if (body === undefined || body.length === 0 || body[0] !== 0x7b) return {}
+  // JSON text that begins with `{` parses to an object or not at all.
+  if (body?.[0] !== 0x7b) return {}
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'))
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {}
+    const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as object
     return bounded(
       Object.fromEntries(
         Object.entries(parsed).filter((entry): entry is [string, string] => {
@@ -163,7 +164,7 @@ export function matchTemplate(
   query: ReadonlyMap<string, string>
 ): Record<string, string> | undefined {
   const [templatePath, templateQuery = ''] = splitTarget(template)
-  for (const [name, value] of parseForm(templateQuery ?? '')) {
+  for (const [name, value] of parseForm(templateQuery)) {
     if (!query.has(name) || (value !== '' && query.get(name) !== value)) return undefined
   }
   const want = templatePath.split('/').filter(Boolean)
@@ -182,8 +183,9 @@ export function matchTemplate(
       labels[label[1]] = rest
       return labels
     }
+    // Segments are never empty (see the filter above), and neither is their decoding.
     const value = have[i] === undefined ? undefined : decode(have[i])
-    if (value === undefined || value === '') return undefined
+    if (value === undefined) return undefined
     labels[label[1]] = value
   }
   return have.length === want.length ? labels : undefined

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram'
 import type { Recording } from './calls.js'
-import { decodeDatagram, MAX_DATAGRAM } from './csm.js'
+import { decodeDatagram } from './csm.js'
 import type { OperationMap } from './operations.js'
 
 /** A running client-side monitoring listener, and how a child process reaches it. */
@@ -23,7 +23,7 @@ export async function listenForMonitoring(
 ): Promise<MonitorListener> {
   const socket = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 })
   socket.on('message', (datagram: Buffer) => {
-    if (datagram.length > MAX_DATAGRAM) return
+    // decodeDatagram refuses one longer than MAX_DATAGRAM before reading it.
     const observation = decodeDatagram(datagram, map)
     if (observation !== undefined) recording.add(observation)
   })

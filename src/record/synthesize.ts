@@ -34,6 +34,8 @@ export function synthesizePolicy(calls: readonly RecordedCall[]): ProposedPolicy
     }
   }
   if (grants.size === 0) return { widened: [] }
+  // Counted before the widenings merge actions into patterns.
+  const needed = grants.size
   const widened: string[] = []
   for (const widen of [undefined, collapseSiblings, anyResource, verbPatterns]) {
     const note = widen?.(grants)
@@ -43,7 +45,7 @@ export function synthesizePolicy(calls: readonly RecordedCall[]): ProposedPolicy
     if (text.length <= MAX_INLINE_POLICY_CHARS) return { text, document, widened }
   }
   throw new Error(
-    `the recorded calls need ${grants.size} distinct actions, more than a ${MAX_INLINE_POLICY_CHARS}-character session policy can list even with wildcards; record the step's commands separately.`
+    `the recorded calls need ${needed} distinct actions, more than a ${MAX_INLINE_POLICY_CHARS}-character session policy can list even with wildcards; record the step's commands separately.`
   )
 }
 
@@ -75,7 +77,8 @@ const collapseSiblings: Widening = grants => {
     const byParent = new Map<string, string[]>()
     for (const arn of resources) {
       const cut = Math.max(arn.lastIndexOf('/'), arn.lastIndexOf(':'))
-      const parent = arn === '*' || cut < 0 ? arn : arn.slice(0, cut + 1)
+      // `*` has no separator: it is its own parent, as is any other such resource.
+      const parent = cut < 0 ? arn : arn.slice(0, cut + 1)
       byParent.set(parent, [...(byParent.get(parent) ?? []), arn])
     }
     const next = new Set<string>()

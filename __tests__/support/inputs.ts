@@ -52,3 +52,9 @@ export function errorOf(fn: () => unknown): InputError {
   }
   throw new Error('expected an InputError')
 }
+
+/** The input and the whole line a user reads of the InputError `fn` throws. */
+export function refusal(fn: () => unknown): { input: string; message: string } {
+  const { input, message } = errorOf(fn)
+  return { input, message }
+}

@@ -263,9 +263,10 @@ export function checkScopeInputs(
       'Remove role-to-assume, or use mode: assume to assume another role.'
     )
   }
-  // These two have their own messages; the others share one.
+  // role-to-assume is refused above and managed-session-policies below, with their own
+  // messages; the others share one.
   const notForScope = refusedIn('scope')
-    .filter(name => name !== 'role-to-assume' && name !== 'managed-session-policies')
+    .filter(name => name !== 'managed-session-policies')
     .find(name => isGiven(raw[name]))
   if (notForScope !== undefined) {
     throw new InputError(

@@ -89,7 +89,8 @@ export function parseProxy(value: string): string | undefined {
   } catch {
     url = undefined
   }
-  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+  // An http(s) URL always has a host name: the URL parser refuses one without.
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
     // Not echoed: a proxy URL may hold a password.
     throw new InputError(
       'http-proxy',
@@ -234,12 +235,8 @@ export function parseForceSource(value: string): SourceKind | undefined {
 
 export function parseSourceIdentity(value: string): string | undefined {
   if (value === '') return undefined
-  if (
-    value.length < 2 ||
-    value.length > 64 ||
-    !SESSION_NAME_CHARS.test(value) ||
-    value.toLowerCase().startsWith('aws:')
-  ) {
+  // The pattern has no ':', so it also keeps out the aws: prefix STS reserves.
+  if (value.length < 2 || value.length > 64 || !SESSION_NAME_CHARS.test(value)) {
     throw new InputError(
       'source-identity',
       'must be 2 to 64 letters, digits and + = , . @ _ -, not starting with aws:.',

@@ -1,6 +1,19 @@
 import { describe, expect, it } from '@jest/globals'
+import type { PolicyInputs } from '../../../src/policy/session-policy.js'
+import {
+  checkHops,
+  checkScopeInputs,
+  checkTagInputs,
+  checkTagOverlap,
+  checkUseExisting,
+  exportEnvSetting,
+  sourceRequest,
+  writtenRoleInput,
+  type SourceInputs
+} from '../../../src/settings/cross-input.js'
 import type { RawInputs } from '../../../src/settings/input-rules.js'
-import { assumeSettingsOf, errorOf, settingsOf } from '../../support/inputs.js'
+import type { ScopeSettings } from '../../../src/settings/settings.js'
+import { assumeSettingsOf, errorOf, rawInputs, refusal, settingsOf } from '../../support/inputs.js'
 
 const KEYS = { 'aws-access-key-id': 'AKIAEXAMPLE000000000', 'aws-secret-access-key': 's' }
 
@@ -171,5 +184,429 @@ describe('source settings', () => {
       '.internal,10.0.0.1:8080,*'
     )
     expect(errorOf(() => parse({ 'no-proxy': 'http://x/' })).input).toBe('no-proxy')
+  })
+})
+
+describe('sourceRequest', () => {
+  const STATIC = { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 's' }
+  const request = (inputs: Partial<SourceInputs> = {}) =>
+    sourceRequest({
+      roleChaining: false,
+      skipOidc: false,
+      unsetCurrentCredentials: false,
+      durationSeconds: 3600,
+      ...inputs
+    })
+
+  it('lets the runner choose when nothing is asked for', () => {
+    expect(request()).toStrictEqual({ kind: 'any' })
+  })
+
+  it.each([
+    [{ forceSource: 'oidc' }, { kind: 'oidc' }],
+    [{ forceSource: 'environment' }, { kind: 'environment', because: 'force-source' }],
+    [
+      { forceSource: 'environment', skipOidc: true },
+      { kind: 'environment', because: 'force-source' }
+    ],
+    [{ roleChaining: true }, { kind: 'environment', because: 'role-chaining' }],
+    [
+      { roleChaining: true, forceSource: 'environment' },
+      { kind: 'environment', because: 'force-source' }
+    ],
+    [{ skipOidc: true }, { kind: 'environment', because: 'force-skip-oidc' }],
+    [{ sourceKeys: STATIC }, { kind: 'keys', keys: STATIC, forced: false }],
+    [
+      { sourceKeys: STATIC, skipOidc: true },
+      { kind: 'keys', keys: STATIC, forced: false }
+    ],
+    [
+      { sourceKeys: STATIC, forceSource: 'keys' },
+      { kind: 'keys', keys: STATIC, forced: true }
+    ],
+    [{ webIdentityTokenFile: '/t' }, { kind: 'web-identity-file', path: '/t', forced: false }],
+    [
+      { webIdentityTokenFile: '/t', forceSource: 'web-identity-file' },
+      { kind: 'web-identity-file', path: '/t', forced: true }
+    ],
+    [{ durationSeconds: 43200, unsetCurrentCredentials: true }, { kind: 'any' }]
+  ] as [Partial<SourceInputs>, unknown][])('takes %j as %j', (inputs, expected) => {
+    expect(request(inputs)).toStrictEqual(expected)
+  })
+
+  it('takes a chained session of exactly an hour', () => {
+    expect(request({ roleChaining: true, durationSeconds: 3600 })).toStrictEqual({
+      kind: 'environment',
+      because: 'role-chaining'
+    })
+  })
+
+  it.each([
+    [
+      { skipOidc: true, forceSource: 'oidc' },
+      'force-skip-oidc',
+      "is true, but force-source is 'oidc'. Remove one of the two."
+    ],
+    [
+      { roleChaining: true, sourceKeys: STATIC },
+      'role-chaining',
+      'uses the credentials already in the environment, but aws-access-key-id or web-identity-token-file is also set. Remove role-chaining, or the other source.'
+    ],
+    [
+      { roleChaining: true, webIdentityTokenFile: '/t' },
+      'role-chaining',
+      'uses the credentials already in the environment, but aws-access-key-id or web-identity-token-file is also set. Remove role-chaining, or the other source.'
+    ],
+    [
+      { roleChaining: true, forceSource: 'keys' },
+      'force-source',
+      "is 'keys', but role-chaining: true assumes from the environment's credentials. Remove one of the two."
+    ],
+    [
+      { roleChaining: true, unsetCurrentCredentials: true },
+      'unset-current-credentials',
+      'would blank the very credentials role-chaining: true assumes the role with. Remove one of the two.'
+    ],
+    [
+      { roleChaining: true, durationSeconds: 3601 },
+      'role-duration-seconds',
+      'is 3601, but STS caps a chained role session (role-chaining: true) at 3600 seconds. Write role-duration-seconds: 3600 or less.'
+    ],
+    [
+      { forceSource: 'environment', sourceKeys: STATIC },
+      'force-source',
+      "is 'environment', which would ignore aws-access-key-id and aws-secret-access-key. Remove aws-access-key-id and aws-secret-access-key, or remove force-source."
+    ],
+    [
+      { forceSource: 'web-identity-file', sourceKeys: STATIC, webIdentityTokenFile: '/t' },
+      'force-source',
+      "is 'web-identity-file', which would ignore aws-access-key-id and aws-secret-access-key. Remove aws-access-key-id and aws-secret-access-key, or remove force-source."
+    ],
+    [
+      { forceSource: 'oidc', webIdentityTokenFile: '/t' },
+      'force-source',
+      "is 'oidc', which would ignore web-identity-token-file. Remove web-identity-token-file, or remove force-source."
+    ],
+    [
+      { forceSource: 'keys', sourceKeys: STATIC, webIdentityTokenFile: '/t' },
+      'force-source',
+      "is 'keys', which would ignore web-identity-token-file. Remove web-identity-token-file, or remove force-source."
+    ],
+    [
+      { sourceKeys: STATIC, webIdentityTokenFile: '/t' },
+      'web-identity-token-file',
+      'is set together with aws-access-key-id; the role is assumed with one source. Remove one of the two, or name the one to use with force-source.'
+    ],
+    [
+      { forceSource: 'keys' },
+      'force-source',
+      "is 'keys', but aws-access-key-id and aws-secret-access-key are not set. Set both inputs, or choose another source."
+    ],
+    [
+      { forceSource: 'web-identity-file' },
+      'force-source',
+      "is 'web-identity-file', but web-identity-token-file is not set. Set web-identity-token-file to the token path, or choose another source."
+    ]
+  ] as [Partial<SourceInputs>, string, string][])('refuses %j', (inputs, input, text) => {
+    expect(refusal(() => request(inputs))).toEqual({ input, message: `${input}: ${text}` })
+  })
+})
+
+describe('exportEnvSetting', () => {
+  const setting = (overrides: Partial<RawInputs>, refresh = false) =>
+    exportEnvSetting(rawInputs(overrides), refresh)
+
+  it('exports the keys by default, but not with a profile or refresh', () => {
+    expect(setting({})).toBe(true)
+    expect(setting({ 'aws-profile': 'plan' })).toBe(false)
+    expect(setting({}, true)).toBe(false)
+  })
+
+  it.each([
+    [{ 'export-env': 'false' }, false],
+    [{ 'output-env-credentials': 'false' }, false],
+    [{ 'aws-profile': 'plan', 'export-env': 'true' }, true],
+    [{ 'aws-profile': 'plan', 'output-env-credentials': 'true' }, true],
+    [{ 'aws-profile': 'plan', 'export-env': 'true', 'output-env-credentials': 'true' }, true],
+    [{ 'export-env': 'false', 'output-env-credentials': 'false' }, false]
+  ] as [Partial<RawInputs>, boolean][])('takes the one written: %j', (overrides, expected) => {
+    expect(setting(overrides)).toBe(expected)
+  })
+
+  it.each([
+    ['true', 'false'],
+    ['false', 'true']
+  ])('refuses export-env %s with output-env-credentials %s', (exportEnv, outputEnv) => {
+    expect(
+      refusal(() => setting({ 'export-env': exportEnv, 'output-env-credentials': outputEnv }))
+    ).toEqual({
+      input: 'output-env-credentials',
+      message: `output-env-credentials: is ${outputEnv}, but export-env is ${exportEnv}; they are the same setting. Keep one of the two.`
+    })
+  })
+
+  it.each(['export-env', 'output-env-credentials'] as const)('refuses a non-boolean %s', input => {
+    expect(refusal(() => setting({ [input]: 'yes' }))).toEqual({
+      input,
+      message: `${input}: 'yes' is not a boolean. Write true or false.`
+    })
+  })
+})
+
+describe('checkTagInputs', () => {
+  const check = (overrides: Partial<RawInputs>) => () => checkTagInputs(rawInputs(overrides))
+
+  it.each([
+    ['role-session-tags', 'Team=web'],
+    ['custom-tags', '{"Team":"web"}'],
+    ['tag-session-with-github-context', 'true'],
+    ['tag-session-like-configure-aws-credentials', 'true'],
+    ['transitive-tag-keys', 'Team']
+  ] as const)('refuses role-skip-session-tagging with %s', (input, value) => {
+    expect(refusal(check({ 'role-skip-session-tagging': 'true', [input]: value }))).toEqual({
+      input: 'role-skip-session-tagging',
+      message: `role-skip-session-tagging: is true, but ${input} asks for session tags. Remove ${input}, or role-skip-session-tagging (no session tags are sent unless an input asks for them).`
+    })
+  })
+
+  it('takes role-skip-session-tagging with no tag input, or a tag input set to false', () => {
+    expect(check({ 'role-skip-session-tagging': 'true' })).not.toThrow()
+    expect(
+      check({ 'role-skip-session-tagging': 'true', 'tag-session-with-github-context': 'false' })
+    ).not.toThrow()
+    expect(
+      check({ 'role-skip-session-tagging': 'false', 'role-session-tags': 'Team=web' })
+    ).not.toThrow()
+  })
+
+  it('refuses both sets of run tags', () => {
+    expect(
+      refusal(
+        check({
+          'tag-session-with-github-context': 'true',
+          'tag-session-like-configure-aws-credentials': 'true'
+        })
+      )
+    ).toEqual({
+      input: 'tag-session-like-configure-aws-credentials',
+      message:
+        'tag-session-like-configure-aws-credentials: and tag-session-with-github-context both add tags naming the run (Repository, Workflow, RunId, Actor, Commit). Keep one of the two.'
+    })
+  })
+
+  it('takes either set of run tags alone', () => {
+    expect(check({ 'tag-session-with-github-context': 'true' })).not.toThrow()
+    expect(check({ 'tag-session-like-configure-aws-credentials': 'true' })).not.toThrow()
+  })
+
+  it.each([
+    ['role-skip-session-tagging', {}],
+    ['tag-session-with-github-context', {}],
+    ['tag-session-like-configure-aws-credentials', { 'tag-session-with-github-context': 'true' }]
+  ] as const)('refuses a non-boolean %s', (input, others) => {
+    expect(refusal(check({ ...others, [input]: 'maybe' }))).toEqual({
+      input,
+      message: `${input}: 'maybe' is not a boolean. Write true or false.`
+    })
+  })
+})
+
+describe('checkTagOverlap', () => {
+  it.each([
+    ['Team', 'team'],
+    ['team', 'TEAM']
+  ])('refuses %s in role-session-tags and %s in custom-tags', (sessionKey, customKey) => {
+    const check = () =>
+      checkTagOverlap(
+        [
+          { key: 'Env', value: 'prod' },
+          { key: sessionKey, value: 'a' }
+        ],
+        [
+          { key: 'Cost', value: '1' },
+          { key: customKey, value: 'b' }
+        ]
+      )
+    expect(refusal(check)).toEqual({
+      input: 'custom-tags',
+      message: `custom-tags: sets '${customKey}', which role-session-tags sets too. Give each tag in one of the two inputs.`
+    })
+  })
+
+  it('takes different keys', () => {
+    expect(() =>
+      checkTagOverlap([{ key: 'Team', value: 'a' }], [{ key: 'Teams', value: 'b' }])
+    ).not.toThrow()
+  })
+})
+
+describe('checkHops', () => {
+  const ARN = { arn: 'arn:aws:iam::111122223333:role/deploy' }
+  const HUB = ['arn:aws:iam::111122223333:role/hub']
+
+  it('has nothing to check without via-roles', () => {
+    expect(() => checkHops([], { name: 'deploy' }, 43200)).not.toThrow()
+  })
+
+  it('takes an ARN target, or none, for an hour', () => {
+    expect(() => checkHops(HUB, ARN, 3600)).not.toThrow()
+    expect(() => checkHops(HUB, undefined, 3600)).not.toThrow()
+  })
+
+  it('refuses a bare target name', () => {
+    expect(refusal(() => checkHops(HUB, { name: 'deploy' }, 900))).toEqual({
+      input: 'role-to-assume',
+      message:
+        "role-to-assume: is the bare name 'deploy', but with via-roles the account cannot be taken from the source credentials. Write the full ARN, e.g. arn:aws:iam::123456789012:role/NAME."
+    })
+  })
+
+  it.each([ARN, undefined])('refuses more than an hour (target %j)', role => {
+    expect(refusal(() => checkHops(HUB, role, 3601))).toEqual({
+      input: 'role-duration-seconds',
+      message:
+        "role-duration-seconds: is 3601, but with via-roles the role is assumed by another role's session, which STS caps at 3600 seconds. Write role-duration-seconds: 3600 or less."
+    })
+  })
+})
+
+describe('checkUseExisting', () => {
+  const KEY = rawInputs({ 'aws-access-key-id': 'AKIAEXAMPLE000000000' })
+
+  it('refuses keys with use-existing-credentials', () => {
+    expect(refusal(() => checkUseExisting(KEY, true))).toEqual({
+      input: 'use-existing-credentials',
+      message:
+        "use-existing-credentials: keeps the environment's credentials, but aws-access-key-id says to use these keys. Remove one of the two."
+    })
+  })
+
+  it('takes either alone', () => {
+    expect(() => checkUseExisting(KEY, false)).not.toThrow()
+    expect(() => checkUseExisting(rawInputs(), true)).not.toThrow()
+  })
+})
+
+describe('writtenRoleInput', () => {
+  it('is none when no role input is written', () => {
+    expect(writtenRoleInput(rawInputs())).toBeUndefined()
+  })
+
+  it.each([
+    'inline-session-policy',
+    'inline-session-policy-file',
+    'managed-session-policies',
+    'via-roles'
+  ] as const)('names %s', input => {
+    expect(writtenRoleInput(rawInputs({ [input]: 'x' }))).toBe(input)
+  })
+
+  it('names the first of several', () => {
+    expect(
+      writtenRoleInput(rawInputs({ 'via-roles': 'x', 'inline-session-policy-file': 'p.json' }))
+    ).toBe('inline-session-policy-file')
+  })
+})
+
+describe('checkScopeInputs', () => {
+  const POLICY: PolicyInputs = {
+    inline: { text: '{}', input: 'inline-session-policy' },
+    managed: [],
+    forbidActions: '',
+    requireSessionPolicy: false,
+    partition: 'aws'
+  }
+  const SCOPE: Pick<ScopeSettings, 'policy' | 'duration' | 'stsEndpoint' | 'region'> = {
+    policy: POLICY,
+    duration: 'inherit',
+    stsEndpoint: undefined,
+    region: 'eu-west-1'
+  }
+  const check =
+    (overrides: Partial<RawInputs> = {}, settings: Partial<typeof SCOPE> = {}) =>
+    () =>
+      checkScopeInputs(rawInputs({ 'role-to-assume': '', ...overrides }), {
+        ...SCOPE,
+        ...settings
+      })
+
+  it('takes an inline policy', () => {
+    expect(check()).not.toThrow()
+  })
+
+  it('refuses role-to-assume', () => {
+    expect(refusal(check({ 'role-to-assume': 'deploy' }))).toEqual({
+      input: 'role-to-assume',
+      message:
+        'role-to-assume: is not used in mode: scope, which narrows the credentials already in the environment and keeps their identity. Remove role-to-assume, or use mode: assume to assume another role.'
+    })
+  })
+
+  it.each([
+    ['role-session-name', 'x'],
+    ['via-roles', 'arn:aws:iam::111122223333:role/hub'],
+    ['aws-access-key-id', 'AKIAEXAMPLE000000000'],
+    ['role-chaining', 'true']
+  ] as const)('refuses %s', (input, value) => {
+    expect(refusal(check({ [input]: value }))).toEqual({
+      input,
+      message: `${input}: does not apply in mode: scope, which narrows the temporary credentials already in the environment (same identity, no new role). Remove ${input}, or use mode: assume.`
+    })
+  })
+
+  it('takes an input refused in scope when it is written as false', () => {
+    expect(check({ 'role-chaining': 'false' })).not.toThrow()
+  })
+
+  it('refuses managed policies with their own message', () => {
+    expect(
+      refusal(
+        check(
+          { 'managed-session-policies': 'ReadOnlyAccess' },
+          { policy: { ...POLICY, managed: ['ReadOnlyAccess'] } }
+        )
+      )
+    ).toEqual({
+      input: 'managed-session-policies',
+      message:
+        'managed-session-policies: cannot be used in mode: scope: GetScopedCredentials takes only an inline policy. Write the permissions as inline-session-policy (or a file), or use mode: assume with the managed policies.'
+    })
+  })
+
+  it('needs a policy or a duration, or nothing would be narrowed', () => {
+    const noPolicy = { policy: { ...POLICY, inline: undefined } }
+    expect(refusal(check({}, noPolicy))).toEqual({
+      input: 'inline-session-policy',
+      message:
+        'inline-session-policy: is required in mode: scope unless role-duration-seconds is given: otherwise nothing would be narrowed. Give the policy the next steps need, e.g. {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}.'
+    })
+    expect(check({}, { ...noPolicy, duration: 900 })).not.toThrow()
+  })
+
+  it.each([
+    'https://sts.amazonaws.com',
+    'https://sts.amazonaws.com/',
+    'http://sts.amazonaws.com',
+    'https://sts.amazonaws.com:443',
+    'HTTPS://STS.AMAZONAWS.COM/'
+  ])('refuses the global endpoint %s', endpoint => {
+    expect(refusal(check({}, { stsEndpoint: endpoint }))).toEqual({
+      input: 'sts-endpoint',
+      message:
+        'sts-endpoint: is the global STS endpoint, which does not serve GetScopedCredentials. Write the regional one, https://sts.eu-west-1.amazonaws.com, or leave it empty.'
+    })
+  })
+
+  it.each([
+    'https://sts.eu-west-1.amazonaws.com',
+    'https://sts.amazonaws.com.example',
+    'https://stsxamazonaws.com',
+    'https://sts.amazonawsxcom',
+    'https://sts.amazonaws.com/path',
+    'https://sts.amazonaws.com:port',
+    'proxy+https://sts.amazonaws.com',
+    'ftp://sts.amazonaws.com'
+  ])('takes %s', endpoint => {
+    expect(check({}, { stsEndpoint: endpoint })).not.toThrow()
   })
 })

@@ -53,7 +53,8 @@ export function isRoleArn(value: string): boolean {
 
 /** Whether `role-to-assume` is a bare name (`deploy`, `ci/deploy`) to be completed with an account. */
 export function isBareRoleName(value: string): boolean {
-  return !value.startsWith('arn:') && ROLE_PATH_AND_NAME.test(`role/${value}`)
+  // An ARN is never taken for a name: no character of a path or name is a colon.
+  return ROLE_PATH_AND_NAME.test(`role/${value}`)
 }
 
 export function roleArnFor(partition: string, account: string, roleName: string): string {
@@ -69,7 +70,7 @@ export function isPolicyArn(value: string): boolean {
     arn.region === '' &&
     (arn.account === 'aws' || /^\d{12}$/.test(arn.account)) &&
     /^policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/.test(arn.resource) &&
-    value.length >= 20 &&
+    // The shortest ARN of this form is above AWS's minimum of 20 characters; the maximum holds.
     value.length <= 2048
   )
 }

@@ -82,7 +82,8 @@ export function checkProxyApplies(
   if (settings.httpProxy === undefined) return
   const url = new URL(stsEndpointUrl(settings, env))
   if (!withProxyInputs(settings, () => checkBypass(url))) return
-  const loopback = /^(localhost|127\.|\[::1\]|\[0:0:0:0:0:0:0:1\])/i.test(url.host)
+  // As the client tells loopback apart; URL has lower-cased the name and shortened an IPv6 one.
+  const loopback = /^(localhost|127\..*|\[::1\])$/.test(url.hostname)
   throw new InputError(
     'http-proxy',
     `is set, but the proxy would not be used for the STS endpoint ${url.host}: ${

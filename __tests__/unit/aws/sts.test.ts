@@ -282,7 +282,8 @@ describe('against the local STS endpoint', () => {
   })
 
   it('scopes the credentials of a session, keeping its identity', async () => {
-    const session = await assumeRole(client(), REQUEST)
+    // A session longer than the scoped one: a second may pass between the two calls.
+    const session = await assumeRole(client(), { ...REQUEST, durationSeconds: 3600 })
     const scoped = await getScopedCredentials(client({ credentials: session.credentials }), {
       policy:
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',

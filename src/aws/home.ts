@@ -43,9 +43,7 @@ function sameWindowsPath(a: string, b: string): boolean {
 /** Whether `path` lies inside `folder` (case-insensitively on Windows). */
 export function isInside(path: string, folder: string, platform: NodeJS.Platform): boolean {
   const paths = pathsFor(platform)
-  const relative = paths.relative(
-    platform === 'win32' ? folder.toLowerCase() : folder,
-    platform === 'win32' ? path.toLowerCase() : path
-  )
+  // path.win32.relative compares without case already.
+  const relative = paths.relative(folder, path)
   return relative !== '' && !relative.startsWith('..') && !paths.isAbsolute(relative)
 }

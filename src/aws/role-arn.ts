@@ -62,7 +62,7 @@ export function describeRoleArnProblem(value: string): RoleArnProblem {
     }
   }
   if (service === 'sts' && resource.startsWith('assumed-role/')) {
-    const role = resource.split('/')[1] ?? 'NAME'
+    const role = resource.slice('assumed-role/'.length).split('/')[0]
     return {
       problem: `is a session ARN (assumed-role/${role}/…), the identity of a session, not the role to assume.`,
       fix: `Write the role's ARN, 'arn:${partition}:iam::${account}:role/${role}' (with its path, if the role has one).`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -41,6 +41,36 @@ describe('credentialProcessCommand', () => {
   })
 })
 
+describe('credentialProcessCommand, each character class', () => {
+  it.each([
+    ['linux', ['a@%+=:,./-_Z9'], 'a@%+=:,./-_Z9'],
+    ['linux', [''], "''"],
+    ['linux', ["a'b'c"], `'a'\\''b'\\''c'`],
+    ['linux', ['a\\b'], `'a\\b'`],
+    ['linux', ['x y', 'z'], "'x y' z"],
+    ['win32', ['a@+=:,./\\-_Z9'], 'a@+=:,./\\-_Z9'],
+    ['win32', [''], '""'],
+    ['win32', ["o'neil"], `"o'neil"`],
+    ['win32', ['x y', 'z'], '"x y" z']
+  ])('on %s writes %j as %s', (platform, argv, command) => {
+    expect(credentialProcessCommand(argv, platform as NodeJS.Platform)).toBe(command)
+  })
+
+  it.each(['a\rb', 'a\nb', 'a\0b'])('refuses %j, which would end the line', arg => {
+    expect(() => credentialProcessCommand(['node', arg], 'linux')).toThrow(
+      new Error(`${JSON.stringify(arg)} has a line break`)
+    )
+  })
+
+  it.each(['C:\\100%\\node.exe', 'C:\\a"b\\node.exe'])('refuses %s on Windows', arg => {
+    expect(() => credentialProcessCommand([arg], 'win32')).toThrow(
+      new Error(
+        `${arg} holds " or %, which a credential_process on Windows cannot quote (cmd.exe expands %)`
+      )
+    )
+  })
+})
+
 describe('a profile that runs a command', () => {
   const files = () => {
     const dir = mkdtempSync(join(tmpdir(), 'scoped-role-process-profile-'))
@@ -74,5 +104,27 @@ describe('a profile that runs a command', () => {
     expect(removeProcessProfile('ci', paths.config, 'node b')).toBe(false)
     expect(removeProcessProfile('ci', paths.config, 'node a')).toBe(true)
     expect(readFileSync(paths.config, 'utf8')).toBe('[profile keep]\nregion = us-east-1\n')
+  })
+
+  it('writes no credentials file when there are no stale keys to remove', () => {
+    const paths = files()
+    writeProcessProfile({
+      profile: 'ci',
+      files: paths,
+      command: 'node a',
+      region: 'eu-west-1',
+      overwrite: false
+    })
+    expect(existsSync(paths.credentials)).toBe(false)
+    expect(readFileSync(paths.config, 'utf8')).toBe(
+      '[profile ci]\ncredential_process = node a\nregion = eu-west-1\n'
+    )
+  })
+
+  it('leaves a config file without the profile as it is', () => {
+    const paths = files()
+    writeFileSync(paths.config, '[profile keep]\ncredential_process = node a\n')
+    expect(removeProcessProfile('ci', paths.config, 'node a')).toBe(false)
+    expect(readFileSync(paths.config, 'utf8')).toBe('[profile keep]\ncredential_process = node a\n')
   })
 })

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import {
   RetriesExhausted,
   classifyError,
+  errorFacts,
+  withDeadline,
   withRetries,
   type RetryClock
 } from '../../../src/aws/retry.js'
@@ -218,5 +220,177 @@ describe('withRetries and web identity tokens', () => {
       { clock, webIdentity: true }
     )
     await expect(failure).rejects.toMatchObject({ reason: 'budget', attempts: 1 })
+  })
+})
+
+describe('errorFacts', () => {
+  const error = (message: string, fields: object) => Object.assign(new Error(message), fields)
+
+  it.each([
+    [
+      'the code STS sent, its status and request id',
+      error('m', {
+        name: 'ThrottlingException',
+        Code: 'Throttling',
+        $metadata: { httpStatusCode: 400, requestId: 'r-1' }
+      }),
+      { code: 'Throttling', status: 400, message: 'm', requestId: 'r-1' }
+    ],
+    [
+      'a network code',
+      error('reset', { code: 'ECONNRESET', name: 'Other' }),
+      { code: 'ECONNRESET', message: 'reset' }
+    ],
+    [
+      'a Node code starting ERR_',
+      error('closed', { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+      { code: 'ERR_STREAM_PREMATURE_CLOSE', message: 'closed' }
+    ],
+    [
+      'a code with a digit, as the name',
+      error('m', { code: 'E1' }),
+      { code: 'Error', message: 'm' }
+    ],
+    [
+      'a lower-case code, as the name',
+      error('m', { code: 'Econnreset', name: 'Odd' }),
+      { code: 'Odd', message: 'm' }
+    ],
+    [
+      'a code with text before E, as the name',
+      error('m', { code: 'XECONNRESET', name: 'Odd' }),
+      { code: 'Odd', message: 'm' }
+    ],
+    [
+      'a code with ERR_ not at its start, as the name',
+      error('m', { code: 'X_ERR_A', name: 'Odd' }),
+      { code: 'Odd', message: 'm' }
+    ],
+    [
+      'the name of an error',
+      error('late', { name: 'TimeoutError' }),
+      { code: 'TimeoutError', message: 'late' }
+    ],
+    ['a plain error', new Error('plain'), { code: 'Error', message: 'plain' }],
+    [
+      'a proxy that wants credentials',
+      new Error('tunneling socket could not be established, statusCode=407'),
+      {
+        code: 'ProxyAuthenticationRequired',
+        status: 407,
+        message: 'tunneling socket could not be established, statusCode=407'
+      }
+    ],
+    [
+      'a proxy that refuses the tunnel',
+      new Error('x tunneling socket could not be established, statusCode=502 y'),
+      {
+        code: 'ProxyRefused',
+        status: 502,
+        message: 'x tunneling socket could not be established, statusCode=502 y'
+      }
+    ],
+    [
+      'a page that is not XML, from the response status',
+      error('XML parse error', { $response: { statusCode: 502 } }),
+      { code: 'UnexpectedResponse', status: 502, message: 'XML parse error' }
+    ],
+    [
+      'a 400 page that cannot be read',
+      error('deserialization failed', { $metadata: { httpStatusCode: 400 } }),
+      { code: 'UnexpectedResponse', status: 400, message: 'deserialization failed' }
+    ],
+    [
+      'a body cut off under status 400',
+      error('Deserialization error', { $metadata: { httpStatusCode: 399 } }),
+      { code: 'MalformedResponse', status: 399, message: 'Deserialization error' }
+    ],
+    [
+      'a body cut off without a status',
+      new Error('XML parse error: end'),
+      { code: 'MalformedResponse', message: 'XML parse error: end' }
+    ],
+    [
+      'an unreadable answer under its own name',
+      error('XML parse error', { name: 'Odd', $metadata: { httpStatusCode: 502 } }),
+      { code: 'Odd', status: 502, message: 'XML parse error' }
+    ],
+    ['a string', 'boom', { code: 'Error', message: 'boom' }],
+    ['nothing', undefined, { code: 'Error', message: 'undefined' }],
+    ['null', null, { code: 'Error', message: 'null' }]
+  ])('reads %s', (_, value, facts) => {
+    expect(errorFacts(value)).toEqual(facts)
+  })
+})
+
+describe('classifyError, by status and message', () => {
+  const answer = (message: string, status?: number) =>
+    Object.assign(new Error(message), { name: 'Odd', $metadata: { httpStatusCode: status } })
+
+  it.each([
+    ['Too many', 429, 'transient'],
+    ['Gone', 499, 'final'],
+    ['Broken', 500, 'transient'],
+    ['socket hang up', undefined, 'transient'],
+    ['Unexpected end of input', 399, 'transient'],
+    ['Unexpected end of input', 400, 'final'],
+    ['bad xml here', 200, 'transient'],
+    ['Deserialization', undefined, 'transient'],
+    ['no reason', undefined, 'final']
+  ])('%s with status %s is %s', (message, status, kind) => {
+    expect(classifyError(answer(message, status), false)).toBe(kind)
+  })
+
+  it.each(['ExpiredTokenException', 'InvalidIdentityToken', 'InvalidIdentityTokenException'])(
+    '%s asks for a new token only for a web identity',
+    code => {
+      const refused = Object.assign(new Error('m'), {
+        name: code,
+        $metadata: { httpStatusCode: 400 }
+      })
+      expect([classifyError(refused, true), classifyError(refused, false)]).toEqual([
+        'refresh-token',
+        'final'
+      ])
+    }
+  )
+})
+
+describe('RetriesExhausted', () => {
+  it('carries the message of the last error and what ended the retries', () => {
+    const last = new Error('Rate exceeded')
+    const error = new RetriesExhausted(last, 3, 1200, 'budget')
+    expect(error).toMatchObject({
+      name: 'RetriesExhausted',
+      message: 'Rate exceeded',
+      lastError: last,
+      attempts: 3,
+      elapsedMs: 1200,
+      reason: 'budget'
+    })
+  })
+})
+
+describe('withDeadline', () => {
+  it('gives what the promise gives in time', async () => {
+    await expect(withDeadline(Promise.resolve('ok'), 10_000, 'late')).resolves.toBe('ok')
+  })
+
+  it('passes on a rejection in time', async () => {
+    const failure = new Error('no')
+    await expect(withDeadline(Promise.reject(failure), 10_000, 'late')).rejects.toBe(failure)
+  })
+
+  it('rejects with a TimeoutError carrying the message when the wait is over', async () => {
+    const error = await withDeadline(
+      new Promise(() => undefined),
+      20,
+      'no token within 20 ms'
+    ).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect({ name: (error as Error).name, message: (error as Error).message }).toEqual({
+      name: 'TimeoutError',
+      message: 'no token within 20 ms'
+    })
   })
 })

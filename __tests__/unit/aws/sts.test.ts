@@ -287,12 +287,12 @@ describe('against the local STS endpoint', () => {
     const scoped = await getScopedCredentials(client({ credentials: session.credentials }), {
       policy:
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
-      durationSeconds: 900,
+      durationSeconds: 600,
       description: 'build'
     })
     expect(local.requests.at(-1)!.params).toMatchObject({
       Action: 'GetScopedCredentials',
-      DurationSeconds: '900',
+      DurationSeconds: '600',
       ScopedSessionDescription: 'build'
     })
     const issued = local.issued.at(-1)!

@@ -528,7 +528,8 @@ function checkOperator(operator: string, problem: Report): string | undefined {
     }
     rest = operator.slice(colon + 1)
   }
-  const ifExists = rest.toLowerCase().endsWith('ifexists') && rest.length > 'IfExists'.length
+  // A bare `IfExists` leaves an empty family, unknown as it should be.
+  const ifExists = rest.toLowerCase().endsWith('ifexists')
   const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest
   const family = CONDITION_OPERATORS.find(o => o.toLowerCase() === base.toLowerCase())
   if (family === undefined) {

@@ -61,10 +61,9 @@ function findDisallowedCharacter(
   text: string
 ): { char: string; codePoint: string; context: string } | undefined {
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    const allowed =
-      code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0xff)
-    if (!allowed) {
+    // The text is JSON.stringify's: it escapes every control character, tab and line breaks
+    // included, so only the upper bound can be crossed.
+    if (text.charCodeAt(i) > 0xff) {
       const point = text.codePointAt(i)!
       return {
         char: String.fromCodePoint(point),

@@ -225,7 +225,7 @@ class Reader {
     if (char === "'") {
       this.fail('a single quote', this.at, 'JSON strings and keys take double quotes (")')
     }
-    if (!afterValue && expected.startsWith('a key')) {
+    if (expected.startsWith('a key')) {
       IDENTIFIER.lastIndex = this.at
       const word = IDENTIFIER.exec(this.text)
       if (word !== null) {

@@ -94,7 +94,8 @@ export function buildSessionPolicy(
       wording
     )
     const arnChars = arns.reduce((sum, arn) => sum + arn.length, 0)
-    if (arns.length > 0 && inline.text.length + arnChars > MAX_INLINE_POLICY_CHARS) {
+    // The inline text alone is at most MAX_INLINE_POLICY_CHARS (minifyInlinePolicy refuses more).
+    if (inline.text.length + arnChars > MAX_INLINE_POLICY_CHARS) {
       warnings.push(
         `${inline.input}: the inline policy (${inline.text.length} characters) and the managed policy ARNs (${arnChars}) together exceed ${MAX_INLINE_POLICY_CHARS} characters, which the IAM documentation gives as the limit for session policies' plaintext. If STS answers PackedPolicyTooLarge, shorten the inline policy or drop a managed policy.`
       )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   compileActionList,
+  hasWildcard,
   parseIamCatalogue,
   parseManagedPolicyStatements,
   parsedServices
@@ -128,6 +129,154 @@ describe('the managed policy statements', () => {
     expect(managed.size).toBeGreaterThan(1000)
     expect(managed.statementsOf('AdministratorAccess')).toEqual([
       { index: 0, effect: 'Allow', notAction: false, patterns: ['*'], unconditional: true }
+    ])
+  })
+})
+
+describe('a small catalogue, exactly', () => {
+  const TEXT =
+    '# test catalogue 2\n' +
+    's3:GetObject,PutObject,DeleteObject,ListBucket,GetBucketTagging\n' +
+    'ec2:DescribeInstances,DescribeRegions,RunInstances\n' +
+    'iam:GetRole,PassRole,ListRoles\n' +
+    'sqs:ListQueues,GetQueueUrl\n' +
+    'logs:GetQueueUrl,DescribeLogGroups\n'
+  const small = () => parseIamCatalogue(TEXT)
+
+  it('knows its services and size', () => {
+    const c = small()
+    expect(c.origin).toBe('test catalogue 2')
+    expect(c.services).toEqual(['ec2', 'iam', 'logs', 's3', 'sqs'])
+    expect(c.size).toBe(15)
+    expect(c.hasService('EC2')).toBe(true)
+    expect(c.hasService('ec')).toBe(false)
+  })
+
+  it.each([
+    ['S3:getobject', 's3:GetObject'],
+    ['iam:PASSROLE', 'iam:PassRole'],
+    ['s3:GetObjec', undefined],
+    ['s3:', undefined],
+    [':GetObject', undefined],
+    ['nosuch:GetObject', undefined],
+    // No colon: not an action, even where a prefix of it is a service with a like-named action.
+    ['s3GetObject', undefined]
+  ])('canonical(%j) is %j', (action, canonical) => {
+    expect(small().canonical(action)).toBe(canonical)
+    expect(small().has(action)).toBe(canonical !== undefined)
+  })
+
+  it('finds an action named like its service only with the colon', () => {
+    const c = parseIamCatalogue('ab:abc\n')
+    expect(c.canonical('abc')).toBeUndefined()
+    expect(c.canonical('ab:ABC')).toBe('ab:abc')
+  })
+
+  it('lists the actions of a service in the file order, the same list each time', () => {
+    const c = small()
+    expect(c.actionsOf('IAM')).toEqual(['iam:GetRole', 'iam:PassRole', 'iam:ListRoles'])
+    expect(c.actionsOf('iam')).toBe(c.actionsOf('iam'))
+    expect(c.actionsOf('nosuch')).toEqual([])
+  })
+
+  it.each([
+    ['s3:getobject', ['s3:GetObject']],
+    ['s3:GetObjec', []],
+    ['*', small().services.flatMap(s => small().actionsOf(s))],
+    ['*Url', ['logs:GetQueueUrl', 'sqs:GetQueueUrl']],
+    ['s*', small().actionsOf('s3').concat(small().actionsOf('sqs'))],
+    ['*:Describe*', ['ec2:DescribeInstances', 'ec2:DescribeRegions', 'logs:DescribeLogGroups']],
+    ['S?S:*', ['sqs:ListQueues', 'sqs:GetQueueUrl']],
+    ['EC2:describe*', ['ec2:DescribeInstances', 'ec2:DescribeRegions']],
+    ['nosuch:*', []],
+    [':*', []],
+    ['ec2:*:*', []]
+  ])('expands %j', (pattern, actions) => {
+    expect(small().expand(pattern)).toEqual(actions)
+  })
+
+  it('hands out a copy of what it expanded', () => {
+    const c = small()
+    c.expand('iam:*').push('iam:Invented')
+    expect(c.expand('iam:*')).toEqual(['iam:GetRole', 'iam:PassRole', 'iam:ListRoles'])
+  })
+
+  it.each([
+    ['s3:GetObjekt', ['s3:GetObject', 's3:PutObject']],
+    ['s4:GetObject', ['s3:GetObject']],
+    ['s4:Nothing', ['s3']],
+    ['sq:GetQueueUrl', ['sqs:GetQueueUrl']],
+    ['ec2:GetQueueUrl', ['sqs:GetQueueUrl', 'logs:GetQueueUrl']],
+    ['ec2:Descibe*', ['ec2:Describe*', 'ec2:Describ*']],
+    ['ec2:escribe*', ['ec2:Describe*', 'ec2:Describ*']],
+    ['ec2:Xescribe*', ['ec2:Describe*', 'ec2:Describ*', 'ec2:DescribeI*']],
+    ['s3:Gt*', ['s3:G*', 's3:Ge*', 's3:Get*']],
+    ['ec2:D*', ['ec2:D*', 'ec2:R*', 'ec2:De*']],
+    ['ec2:*Describe', []],
+    ['s3:Get*Objekt', []],
+    ['GetObject', []],
+    ['s*:GetObjekt', []]
+  ])('suggests for %j: %j', (pattern, suggestions) => {
+    expect(small().suggest(pattern)).toEqual(suggestions)
+  })
+
+  it('names at most three services that have an action of that name', () => {
+    const c = parseIamCatalogue('a:Get\nb:Get\nc:Get\nd:Get\ne:List\n')
+    expect(c.suggest('e:Get')).toEqual(['a:Get', 'b:Get', 'c:Get'])
+    expect(c.suggest('e:get')).toEqual(['a:Get', 'b:Get', 'c:Get'])
+  })
+
+  it('suggests at most three corrected services, each with the action', () => {
+    const c = parseIamCatalogue('ab:Get\nac:Get\nad:Get\nae:Get\n')
+    expect(c.suggest('aa:Get')).toEqual(['ab:Get', 'ac:Get', 'ad:Get'])
+    expect(c.suggestServices('aa')).toEqual(['ab', 'ac', 'ad'])
+  })
+
+  it('tells whether a name has a wildcard', () => {
+    expect([hasWildcard('a*'), hasWildcard('a?'), hasWildcard('a')]).toEqual([true, true, false])
+  })
+
+  it('reports no parsed services for a catalogue of another kind', () => {
+    expect(parsedServices({ ...small() })).toBeUndefined()
+  })
+})
+
+describe('compileActionList, exactly', () => {
+  it.each([
+    [['s3:GetObject'], 'S3:GETOBJECT', true],
+    [['s3:GetObject'], 's3:GetObjects', false],
+    [['S3:Get*'], 's3:GetObject', true],
+    [['s3:Get*'], 'sqs:GetQueueUrl', false],
+    [['s3:Get*', 's3:List*'], 's3:ListBucket', true],
+    [['*Bucket'], 's3:ListBucket', true],
+    [['*Bucket'], 's3:BucketList', false],
+    [['s?:List*'], 's3:ListBucket', true],
+    [['S?:List*'], 's3:ListBucket', true],
+    [['s?:List*'], 'sqs:ListQueues', false],
+    [['*:List*'], 'ec2:DescribeInstances', false],
+    [['s*:Get*'], 'ec2:GetConsole', false],
+    [[], 's3:GetObject', false]
+  ])('%j matches %j: %j', (patterns, action, matches) => {
+    expect(compileActionList(patterns)(action)).toBe(matches)
+  })
+})
+
+describe('parseManagedPolicyStatements, exactly', () => {
+  it('keeps the source and counts the policies', () => {
+    const file = parseManagedPolicyStatements(
+      JSON.stringify({
+        source: 'src 1',
+        flags: { deny: 1, notAction: 2, everyResourceUnconditionally: 4 },
+        policies: { A: [[0, 'x:Y']], B: [[7, 'x:*']] }
+      })
+    )
+    expect(file.origin).toBe('src 1')
+    expect(file.size).toBe(2)
+    expect(file.statementsOf('b')).toEqual([
+      { index: 0, effect: 'Deny', notAction: true, patterns: ['x:*'], unconditional: true }
+    ])
+    expect(file.statementsOf('a')).toEqual([
+      { index: 0, effect: 'Allow', notAction: false, patterns: ['x:Y'], unconditional: false }
     ])
   })
 })

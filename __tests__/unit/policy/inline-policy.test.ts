@@ -78,3 +78,64 @@ describe('JSON error positions', () => {
     expect(error.message).toContain(where)
   })
 })
+
+describe('minifyInlinePolicy, exactly', () => {
+  const EXAMPLE_FIX =
+    'Write a policy such as {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}.'
+
+  it('names the file and points at the place of a JSON error in it', () => {
+    const error = errorOf(() => minifyInlinePolicy('{\n  x', INPUT, 'policies/deploy.json'))
+    expect(error.message).toBe(
+      `${INPUT}: policies/deploy.json is not valid JSON: the unquoted key x at line 2, column 3 (write "x"). ${EXAMPLE_FIX}`
+    )
+    expect(error.location).toEqual({ file: 'policies/deploy.json', line: 2, column: 3 })
+  })
+
+  it('gives no place for a JSON error in the input itself', () => {
+    const error = errorOf(() => minifyInlinePolicy('[', INPUT))
+    expect(error.message).toBe(
+      `${INPUT}: is not valid JSON: the text ends too early (an unclosed bracket, brace or string?); expected a value at line 1, column 2. ${EXAMPLE_FIX}`
+    )
+    expect(error.location).toBeUndefined()
+  })
+
+  it.each([['null'], ['[]'], ['"policy"'], ['7']])('refuses %s as not an object', text => {
+    expect(errorOf(() => minifyInlinePolicy(text, INPUT)).message).toBe(
+      `${INPUT}: must be a JSON object (a policy document). ${EXAMPLE_FIX}`
+    )
+  })
+
+  it('refuses an object without a Statement', () => {
+    expect(errorOf(() => minifyInlinePolicy('{"Version":"2012-10-17"}', INPUT)).message).toBe(
+      `${INPUT}: has no "Statement". ${EXAMPLE_FIX}`
+    )
+  })
+
+  it.each([
+    ['{"Statement":"Ā"}', 'Ā', '0100', '{"Statement":"Ā"'],
+    ['{"Statement":"abcdefghijklmnop😀"}', '😀', '1F600', 't":"abcdefghijklmnop😀'],
+    ['{"Statement":"\\tÿ✓"}', '✓', '2713', '{"Statement":"\\tÿ✓"']
+  ])(
+    'refuses %j, naming the character, its code point and what is before it',
+    (text, char, point, context) => {
+      expect(errorOf(() => minifyInlinePolicy(text, INPUT)).message).toBe(
+        `${INPUT}: contains '${char}' (U+${point}) near "${context}"; STS accepts only tab, line breaks and characters U+0020 to U+00FF in a session policy. Replace it with plain ASCII text.`
+      )
+    }
+  )
+
+  it('accepts 2048 characters after minifying, and refuses 2049', () => {
+    const sized = (length: number) => {
+      const text = `{"Statement":"${'x'.repeat(length - 16)}"}`
+      expect(text).toHaveLength(length)
+      return text
+    }
+    expect(minifyInlinePolicy(` ${sized(2048)} `, INPUT)).toEqual({
+      text: sized(2048),
+      document: { Statement: 'x'.repeat(2032) }
+    })
+    expect(errorOf(() => minifyInlinePolicy(sized(2049), INPUT)).message).toBe(
+      `${INPUT}: is 2049 characters after minifying; STS accepts at most 2048. Merge statements, use wildcards such as "s3:Get*", or move part of it into managed-session-policies.`
+    )
+  })
+})

@@ -130,3 +130,145 @@ describe('readPolicyJson', () => {
     expect(Object.keys(read)).toEqual(['__proto__'])
   })
 })
+
+describe('readPolicyJson: values', () => {
+  it.each([
+    ['{}', {}],
+    ['{ }', {}],
+    ['[ ]', []],
+    ['[0, 9, -0, -12, 3.25, 1e3, 2E+2, 5e-1, 10.5E1]', [0, 9, -0, -12, 3.25, 1000, 200, 0.5, 105]],
+    ['[true, false, null]', [true, false, null]],
+    ['"\\"\\\\\\/\\b\\f\\n\\r\\t"', '"\\/\b\f\n\r\t'],
+    ['"\\u0041\\u00e9\\u00E9\\u00411"', 'AééA1'],
+    ['"a b"', 'a b'],
+    ['{\t"a"\r\n:\n1 ,"b" :[ 2 ] }', { a: 1, b: [2] }],
+    ['\uFEFF [1]', [1]]
+  ])('reads %j', (source, value) => {
+    expect(readPolicyJson(source)).toEqual(value)
+  })
+
+  it(`reads ${MAX_POLICY_DEPTH} levels of objects and arrays, and refuses one more`, () => {
+    const objects = (n: number) => `${'{"a":'.repeat(n - 1)}{}${'}'.repeat(n - 1)}`
+    expect(() => readPolicyJson(objects(MAX_POLICY_DEPTH))).not.toThrow()
+    expect(problemOf(objects(MAX_POLICY_DEPTH + 1)).message).toBe(
+      `nesting deeper than ${MAX_POLICY_DEPTH} levels at line 1, column ${5 * MAX_POLICY_DEPTH + 1} (no IAM policy is nested that deep)`
+    )
+    const mixed = `${'[{"a":'.repeat(MAX_POLICY_DEPTH / 2)}1${'}]'.repeat(MAX_POLICY_DEPTH / 2)}`
+    expect(() => readPolicyJson(mixed)).not.toThrow()
+    expect(problemOf(`[${mixed}]`).message).toBe(
+      `nesting deeper than ${MAX_POLICY_DEPTH} levels at line 1, column ${1 + 6 * (MAX_POLICY_DEPTH / 2 - 1) + 2} (no IAM policy is nested that deep)`
+    )
+  })
+
+  it('defines each key as JSON.parse does: enumerable, writable, configurable', () => {
+    const read = readPolicyJson('{"a": 1}') as object
+    expect(Object.getOwnPropertyDescriptor(read, 'a')).toEqual(
+      Object.getOwnPropertyDescriptor(JSON.parse('{"a": 1}'), 'a')
+    )
+  })
+})
+
+describe('readPolicyJson: the whole message of each mistake', () => {
+  it.each([
+    ['', 'the text is empty at line 1, column 1'],
+    [' \n  ', 'the text is empty at line 2, column 3'],
+    ['\uFEFF', 'the text is empty at line 1, column 1'],
+    ['{} x', "unexpected 'x' after the end of the document at line 1, column 4"],
+    ['{}\uFEFF', "unexpected '\uFEFF' after the end of the document at line 1, column 3"],
+    ['[:]', "unexpected ':' at line 1, column 2 (expected a value)"],
+    ['[/x]', "unexpected '/' at line 1, column 2 (expected a value)"],
+    ['[tru]', "unexpected 't' at line 1, column 2 (expected a value)"],
+    ['[-]', "unexpected '-' at line 1, column 2 (expected a number)"],
+    ['[01]', "unexpected '1' at line 1, column 3 (expected ',' or ']')"],
+    ['[1.]', "unexpected '.' at line 1, column 3 (expected ',' or ']')"],
+    ['[1 2]', "unexpected '2' at line 1, column 4 (expected ',' or ']')"],
+    ['{"a":1 2}', "unexpected '2' at line 1, column 8 (expected ',' or '}')"],
+    ['[1 "a"]', "a missing comma before '\"' at line 1, column 4"],
+    ['[1 {}]', "a missing comma before '{' at line 1, column 4"],
+    ['[1 []]', "a missing comma before '[' at line 1, column 4"],
+    ['{"a":1 "b":2}', "a missing comma before '\"' at line 1, column 8"],
+    [
+      "[1 'a']",
+      'a single quote at line 1, column 4 (JSON strings and keys take double quotes ("))'
+    ],
+    ['{{}}', "unexpected '{' at line 1, column 2 (expected a key in double quotes)"],
+    ['{1:2}', "unexpected '1' at line 1, column 2 (expected a key in double quotes)"],
+    ['{"a" "b"}', "unexpected '\"' at line 1, column 6 (expected ':' after the key \"a\")"],
+    ['{"a" 1}', "unexpected '1' at line 1, column 6 (expected ':' after the key \"a\")"],
+    ['{a: 1}', 'the unquoted key a at line 1, column 2 (write "a")'],
+    ['{"a": 1, $x-y_2: 1}', 'the unquoted key $x-y_2 at line 1, column 10 (write "$x-y_2")'],
+    ['{_a: 1}', 'the unquoted key _a at line 1, column 2 (write "_a")'],
+    ['[1,]', "a trailing comma before ']' at line 1, column 3 (JSON allows none; remove it)"],
+    [
+      '{"a":1 ,\n }',
+      "a trailing comma before '}' at line 1, column 8 (JSON allows none; remove it)"
+    ],
+    [
+      '[1,',
+      'the text ends too early (an unclosed bracket, brace or string?); expected a value at line 1, column 4'
+    ],
+    [
+      '{',
+      'the text ends too early (an unclosed bracket, brace or string?); expected a key in double quotes at line 1, column 2'
+    ],
+    [
+      '{"a"',
+      'the text ends too early (an unclosed bracket, brace or string?); expected \':\' after the key "a" at line 1, column 5'
+    ],
+    [
+      '{"a":1',
+      "the text ends too early (an unclosed bracket, brace or string?); expected ',' or '}' at line 1, column 7"
+    ],
+    ['[1 // one\n]', 'a comment at line 1, column 4 (JSON has no comments; remove it)'],
+    ['[\n/* one */ 1]', 'a comment at line 2, column 1 (JSON has no comments; remove it)'],
+    ['["abc', 'a string that is never closed at line 1, column 2'],
+    [
+      '["a\\x"]',
+      "an invalid escape '\\x' in a string (write \\\\ for a backslash) at line 1, column 4"
+    ],
+    [
+      '["a\\',
+      "an invalid escape '\\' in a string (write \\\\ for a backslash) at line 1, column 4"
+    ],
+    [
+      '["\\u12G4"]',
+      "an invalid escape '\\u' in a string (write \\\\ for a backslash) at line 1, column 3"
+    ],
+    [
+      '["\\u12"]',
+      "an invalid escape '\\u' in a string (write \\\\ for a backslash) at line 1, column 3"
+    ],
+    ['["a\tb"]', 'a control character (U+0009) inside a string at line 1, column 4'],
+    ['["\u001f"]', 'a control character (U+001F) inside a string at line 1, column 3'],
+    ['["\u000b"]', 'a control character (U+000B) inside a string at line 1, column 3'],
+    [
+      '["a\nb"]',
+      'a line break inside a string (a string must end on the line it starts; write \\n) at line 1, column 4'
+    ],
+    [
+      '["a\rb"]',
+      'a line break inside a string (a string must end on the line it starts; write \\n) at line 1, column 4'
+    ],
+    ['{\n  "a": 1,\n  "b": [x]\n}', "unexpected 'x' at line 3, column 9 (expected a value)"],
+    ['\uFEFF{\n"a": x}', "unexpected 'x' at line 2, column 6 (expected a value)"],
+    ['\uFEFF[x]', "unexpected 'x' at line 1, column 2 (expected a value)"]
+  ])('%j', (source, message) => {
+    expect(problemOf(source).message).toBe(message)
+  })
+
+  it('keeps the parts of the message apart', () => {
+    const problem = problemOf('\n {"a": 1, "a": 2}')
+    expect(problem).toMatchObject({
+      name: 'JsonReadError',
+      problem: 'the key "a" appears twice in one object (first at line 2)',
+      line: 2,
+      column: 11,
+      detail:
+        'JSON readers keep only one of the two, so what is checked could differ from what STS applies; merge them into one'
+    })
+    expect(problem.message).toBe(
+      'the key "a" appears twice in one object (first at line 2) at line 2, column 11 (JSON readers keep only one of the two, so what is checked could differ from what STS applies; merge them into one)'
+    )
+    expect(problemOf('[').detail).toBeUndefined()
+  })
+})

@@ -159,3 +159,91 @@ describe('the managed policy list', () => {
     expect(parseManagedPolicyList('Access\n').origin).toBe('the built-in list')
   })
 })
+
+describe('resolveManagedPolicies against a small list, exactly', () => {
+  const small = parseManagedPolicyList(
+    '# test list\nReadOnlyAccess\njob-function/ViewOnlyAccess\nservice-role/Same\njob-function/Same\n'
+  )
+  const load = () => small
+  const resolve = (entries: string[], partition = 'aws') =>
+    resolveManagedPolicies(entries, partition, load)
+  const message = (entries: string[], partition = 'aws') =>
+    errorOf(() => resolve(entries, partition)).message
+
+  it('loads the list once, for the first entry that needs it', () => {
+    let loads = 0
+    const counting = () => {
+      loads++
+      return small
+    }
+    expect(
+      resolveManagedPolicies(['readonlyaccess', 'JOB-FUNCTION/viewonlyaccess'], 'aws', counting)
+    ).toEqual({
+      arns: [
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
+      ],
+      warnings: []
+    })
+    expect(loads).toBe(1)
+  })
+
+  it('takes 10 policies and refuses 11', () => {
+    const arns = (n: number) =>
+      Array.from({ length: n }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`)
+    expect(resolve(arns(10)).arns).toEqual(arns(10))
+    expect(message([...arns(10), ...arns(10), 'ReadOnlyAccess'])).toBe(
+      'managed-session-policies: lists 11 policies; STS accepts at most 10. Merge some of them into inline-session-policy, or split the work across two steps.'
+    )
+  })
+
+  it('asks which one when a short name is under two paths', () => {
+    expect(message(['same'])).toBe(
+      "managed-session-policies: 'same' is the name of 2 AWS managed policies under different paths. Write one of: service-role/Same, job-function/Same."
+    )
+  })
+
+  it('suggests near names for an unknown one, by its last segment', () => {
+    expect(message(['x/ViewOnlyAcess'])).toBe(
+      "managed-session-policies: 'x/ViewOnlyAcess' is not an AWS managed policy (checked against test list). Did you mean 'ViewOnlyAccess'? For a customer managed policy, write its full ARN."
+    )
+    expect(message(['Deploy'])).toBe(
+      "managed-session-policies: 'Deploy' is not an AWS managed policy (checked against test list). For a customer managed policy, write its full ARN (arn:aws:iam::123456789012:policy/Name)."
+    )
+  })
+
+  it('refuses an ARN that is not a policy ARN', () => {
+    expect(message(['arn:aws:iam::aws:role/ReadOnlyAccess'])).toBe(
+      "managed-session-policies: 'arn:aws:iam::aws:role/ReadOnlyAccess' is not a policy ARN. Write arn:aws:iam::aws:policy/NAME for an AWS managed policy, arn:aws:iam::123456789012:policy/NAME for your own, or just the AWS managed policy name."
+    )
+  })
+
+  it('refuses an ARN of another partition, writing it in the right one', () => {
+    expect(message(['arn:aws:iam::111122223333:policy/team/a'], 'aws-cn')).toBe(
+      "managed-session-policies: 'arn:aws:iam::111122223333:policy/team/a' is in partition 'aws', but the region is in 'aws-cn'. Write arn:aws-cn:iam::111122223333:policy/team/a."
+    )
+  })
+
+  it('points an AWS managed ARN without its path to the paths that have it', () => {
+    expect(message(['arn:aws:iam::aws:policy/viewonlyaccess'])).toBe(
+      "managed-session-policies: 'arn:aws:iam::aws:policy/viewonlyaccess' does not exist: that AWS managed policy lives under a path. Write arn:aws:iam::aws:policy/job-function/ViewOnlyAccess, or just 'job-function/ViewOnlyAccess'."
+    )
+    expect(message(['arn:aws-cn:iam::aws:policy/other/Same'], 'aws-cn')).toBe(
+      "managed-session-policies: 'arn:aws-cn:iam::aws:policy/other/Same' does not exist: that AWS managed policy lives under a path. Write arn:aws-cn:iam::aws:policy/service-role/Same or arn:aws-cn:iam::aws:policy/job-function/Same, or just 'service-role/Same'."
+    )
+  })
+
+  it('passes a known AWS managed ARN as written, and warns about an unknown one', () => {
+    expect(
+      resolve([
+        'arn:aws:iam::aws:policy/job-function/viewonlyaccess',
+        'arn:aws:iam::aws:policy/New'
+      ])
+    ).toEqual({
+      arns: ['arn:aws:iam::aws:policy/job-function/viewonlyaccess', 'arn:aws:iam::aws:policy/New'],
+      warnings: [
+        "managed-session-policies: 'arn:aws:iam::aws:policy/New' is not in the list of AWS managed policies this version knows (test list); STS will refuse it if it does not exist."
+      ]
+    })
+  })
+})

@@ -9,7 +9,11 @@ import {
 import { RUNNER_WORDING } from '../../../src/action/wording.js'
 import type { IamCatalogue, ManagedPolicyStatements } from '../../../src/policy/catalogue.js'
 import { PolicyCheckError } from '../../../src/policy/problems.js'
-import { buildSessionPolicy, type InlinePolicyInput } from '../../../src/policy/session-policy.js'
+import {
+  buildSessionPolicy,
+  hasSessionPolicy,
+  type InlinePolicyInput
+} from '../../../src/policy/session-policy.js'
 import { splitList } from '../../../src/settings/list-input.js'
 import { errorOf, settingsOf } from '../../support/inputs.js'
 import { allow, AWS, catalogue, CUSTOMER, deny, managed, policy } from '../../support/policies.js'
@@ -764,5 +768,92 @@ describe('a policy file written on Windows', () => {
     )
     const built = buildSessionPolicy(settings.policy, policyDataLoaders, RUNNER_WORDING)
     expect(built.inline).toBe(JSON.stringify(policy))
+  })
+})
+
+describe('buildSessionPolicy, exactly', () => {
+  const loaders = { managedPolicyIndex: () => index, ...data }
+  const build = (inputs: Partial<Parameters<typeof buildSessionPolicy>[0]>) =>
+    buildSessionPolicy(
+      { managed: [], forbidActions: '', requireSessionPolicy: false, partition: 'aws', ...inputs },
+      loaders,
+      RUNNER_WORDING
+    )
+  const inline = (document: unknown) => ({
+    text: JSON.stringify(document),
+    input: 'inline-session-policy' as const
+  })
+
+  it('refuses no session policy when one is required', () => {
+    expect(errorOf(() => build({ requireSessionPolicy: true })).message).toBe(
+      'require-session-policy: is true, but no session policy is given, so the session would get all of the role’s permissions. Add inline-session-policy, inline-session-policy-file or managed-session-policies (e.g. managed-session-policies: ReadOnlyAccess).'
+    )
+    expect(build({ requireSessionPolicy: true, managed: ['ReadOnlyAccess'] }).managedArns).toEqual([
+      AWS('ReadOnlyAccess')
+    ])
+    expect(
+      build({ requireSessionPolicy: true, inline: inline(policy(allow('s3:GetObject'))) }).inline
+    ).toBe(JSON.stringify(policy(allow('s3:GetObject'))))
+  })
+
+  it('returns what it sent and found, and nothing for no policy', () => {
+    expect(build({})).toEqual({
+      inline: undefined,
+      managedArns: [],
+      warnings: [],
+      notChecked: [],
+      explanation: [],
+      forbidActions: []
+    })
+    const built = build({ inline: inline(policy(allow('s3:GetObject'))), forbidActions: 'iam:*' })
+    expect(built.forbidActions).toEqual(['iam:*'])
+    expect(built.explanation.map(e => e.label)).toEqual(['statement 1'])
+    expect(hasSessionPolicy(built)).toBe(true)
+    expect(hasSessionPolicy(build({}))).toBe(false)
+    expect(hasSessionPolicy(build({ managed: ['ReadOnlyAccess'] }))).toBe(true)
+  })
+
+  it('prefixes the warnings with the input, and a warning about the document with "the policy"', () => {
+    expect(build({ inline: inline({ Statement: [allow('*')] }) }).warnings).toEqual([
+      'inline-session-policy: the policy has no "Version", so IAM reads it as "2008-10-17": policy variables such as ${aws:username} are not replaced. Add "Version": "2012-10-17".',
+      'inline-session-policy: statement 1 allows every action on every resource with no condition, so the session policy narrows nothing: the session can do all the role can.'
+    ])
+  })
+
+  it('lists the problems of the document first, then by statement', () => {
+    const error = errorOf(() =>
+      build({
+        inline: inline({
+          Version: '1',
+          Statement: [allow('s3:GetObjekt', '*', { Sid: 'a-b' }), { Effect: 'Allow' }],
+          Extra: 1
+        })
+      })
+    ) as PolicyCheckError
+    expect(error.problems.map(p => [p.statementIndex, p.message.slice(0, 12)])).toEqual([
+      [undefined, 'has an unkno'],
+      [undefined, 'has "Version'],
+      [0, 'has "Sid": "'],
+      [0, 'has "s3:GetO'],
+      [1, 'has neither '],
+      [1, 'has neither ']
+    ])
+  })
+
+  it('warns when the inline policy and the ARNs pass 2048 characters together, not at 2048', () => {
+    const arn = `${CUSTOMER}-x`
+    const sized = (length: number) => {
+      const document = policy(allow('s3:GetObject', `arn:aws:s3:::${'b'.repeat(length)}`))
+      return JSON.stringify(document).length + arn.length
+    }
+    const fits = 2048 - sized(0)
+    expect(sized(fits)).toBe(2048)
+    const document = (length: number) =>
+      inline(policy(allow('s3:GetObject', `arn:aws:s3:::${'b'.repeat(length)}`)))
+    expect(build({ inline: document(fits), managed: [arn] }).warnings).toEqual([])
+    const text = document(fits + 1).text
+    expect(build({ inline: document(fits + 1), managed: [arn] }).warnings).toEqual([
+      `inline-session-policy: the inline policy (${text.length} characters) and the managed policy ARNs (${arn.length}) together exceed 2048 characters, which the IAM documentation gives as the limit for session policies' plaintext. If STS answers PackedPolicyTooLarge, shorten the inline policy or drop a managed policy.`
+    ])
   })
 })

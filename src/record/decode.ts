@@ -43,13 +43,13 @@ export function decodeRequest(request: RawRequest, map: OperationMap): Observati
   const [path, query = ''] = splitTarget(request.target)
   const queryParams = parseForm(query)
   const scope =
-    SCOPE.exec(request.headers.authorization ?? '') ??
-    QUERY_SCOPE.exec(queryParams.get('X-Amz-Credential') ?? '')
-  if (scope === null) return undefined
+    request.headers.authorization?.match(SCOPE) ??
+    queryParams.get('X-Amz-Credential')?.match(QUERY_SCOPE)
+  if (!scope) return undefined
   const [, region, service] = scope
   const base = { service, region, via: 'proxy' as const }
   const body = request.body && request.body.length <= MAX_PARSED_BODY ? request.body : undefined
-  const contentType = (request.headers['content-type'] ?? '').toLowerCase()
+  const contentType = request.headers['content-type']?.toLowerCase()
 
   const target = request.headers['x-amz-target']
   if (target !== undefined) {
@@ -61,7 +61,7 @@ export function decodeRequest(request: RawRequest, map: OperationMap): Observati
   const rpc = /^\/service\/[A-Za-z0-9_.-]{1,128}\/operation\/([A-Za-z0-9_]{1,128})$/.exec(path)
   if (rpc !== null) return { ...base, operation: rpc[1], params: {} }
 
-  const form = contentType.startsWith('application/x-www-form-urlencoded') && body
+  const form = contentType?.startsWith('application/x-www-form-urlencoded') && body
   const bodyParams = form ? parseForm(Buffer.from(body).toString('latin1')) : undefined
   const action = bodyParams?.get('Action') ?? queryParams.get('Action')
   if (action !== undefined) {

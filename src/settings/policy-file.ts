@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { InlinePolicySource } from '../policy/session-policy.js'
 import { FileRefused, readBoundedTextFile } from '../shared/bounded-file.js'
 import { InputError } from '../shared/errors.js'
@@ -43,7 +43,9 @@ export function parseInlinePolicySource(
   if (file === '') return undefined
   const path = isAbsolute(file) ? file : resolve(workspace, file)
   const shown = relative(workspace, path)
-  const location = shown.startsWith('..') || isAbsolute(shown) ? path : shown
+  // Outside the workspace: '..' or '../…' (a file named '..x' is inside), or on another drive.
+  const outside = shown === '..' || shown.startsWith(`..${sep}`) || isAbsolute(shown)
+  const location = outside ? path : shown
   try {
     return { text: readFile(path), input: 'inline-session-policy-file', file: location }
   } catch (error) {

@@ -15,8 +15,8 @@ export interface UndeclaredInputs {
   warnings: string[]
 }
 
-const variableOf = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
-const DECLARED = new Set(INPUT_NAMES.map(variableOf))
+// The declared names hold no spaces, so upper-casing is the whole of the runner's mapping for them.
+const DECLARED = new Set(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`))
 
 /** How many edits still count as a typo of a name this long: one for short names, up to three. */
 export function typoDistance(length: number): number {

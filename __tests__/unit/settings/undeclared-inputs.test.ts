@@ -100,3 +100,61 @@ describe('checkUndeclaredInputs', () => {
     )
   })
 })
+
+describe('checkUndeclaredInputs, exactly', () => {
+  const NAMES = 'Input names are written exactly as declared, with hyphens.'
+  const POLICY_INPUTS =
+    'the session-policy inputs are inline-session-policy, inline-session-policy-file and managed-session-policies.'
+
+  it('names the input meant', () => {
+    const { error, warnings } = checkUndeclaredInputs(['INPUT_FORBID-ACTION'])
+    expect(warnings).toEqual([])
+    expect(error?.input).toBe('forbid-action')
+    expect(error?.message).toBe(
+      `forbid-action: is not an input of this action, so the step would run as if it were not there. Did you mean 'forbid-actions'? ${NAMES}`
+    )
+  })
+
+  it('names the session-policy inputs for a policy input that is no typo', () => {
+    expect(checkUndeclaredInputs(['INPUT_POLICY']).error?.message).toBe(
+      `policy: is not an input of this action, so the step would run as if it were not there (no session policy would be applied from it). 'policy': ${POLICY_INPUTS} ${NAMES}`
+    )
+  })
+
+  it('lists the others in the first one’s error, and still warns', () => {
+    const { error, warnings } = checkUndeclaredInputs([
+      'INPUT_FORBID-ACTION',
+      'INPUT_GITHUB-TOKEN',
+      'INPUT_VERIFY-CREDENTIAL',
+      'INPUT_POLICY'
+    ])
+    expect(error?.message).toBe(
+      `forbid-action: is not an input of this action, so the step would run as if it were not there; nor are 'verify-credential', 'policy'. Did you mean 'forbid-actions'? Did you mean 'verify-credentials'? 'policy': ${POLICY_INPUTS} ${NAMES}`
+    )
+    expect(warnings).toEqual([
+      `'github-token' is not an input of this action and was ignored. The inputs are: ${INPUT_NAMES.join(', ')}.`
+    ])
+  })
+})
+
+describe('intendedInput and typoDistance', () => {
+  it.each([
+    [5, 1],
+    [11, 1],
+    [12, 2],
+    [17, 2],
+    [18, 3],
+    [40, 3]
+  ])('allows for a name of %i characters %i edits', (length, edits) => {
+    expect(typoDistance(length)).toBe(edits)
+  })
+
+  it.each([
+    ['FORBID ACTIONS', 'forbid-actions'],
+    ['allowed_account_ids', 'allowed-account-ids'],
+    ['role-session-tame', 'role-session-name'],
+    ['role-session-nags', 'role-session-tags']
+  ])('takes %s for %s, the closest name', (written, meant) => {
+    expect(intendedInput(written)).toBe(meant)
+  })
+})

@@ -42,9 +42,8 @@ describe('stepDeadline', () => {
     await expect(raced).rejects.toBeInstanceOf(ActionError)
     await expect(raced).rejects.toMatchObject({
       title: 'Step timed out',
-      message: expect.stringContaining(
-        'The step did not finish within action-timeout-s (10 s) and was stopped; nothing was exported.'
-      )
+      message:
+        'The step did not finish within action-timeout-s (10 s) and was stopped; nothing was exported. The log above shows the request it was waiting for. Raise action-timeout-s, or check sts-endpoint, the proxy settings and the network.'
     })
   })
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RawInputs } from '../../../src/settings/input-rules.js'
-import { chooseSource } from '../../../src/sources/choose.js'
+import type { SourceRequest } from '../../../src/settings/settings.js'
+import { chooseSource, OIDC_PERMISSIONS_YAML } from '../../../src/sources/choose.js'
 import { RUNNER_WORDING } from '../../../src/action/wording.js'
-import { assumeSettingsOf, errorOf } from '../../support/inputs.js'
+import { assumeSettingsOf, errorOf, refusal } from '../../support/inputs.js'
 
 const OIDC_ENV = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1/t?x=1',
@@ -110,5 +111,102 @@ describe('the reason and label of each source', () => {
         "force-source: is 'oidc', but this job cannot request a GitHub OIDC token"
       )
     }
+  })
+})
+
+describe('chooseSource, exactly', () => {
+  const STATIC = { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 's' }
+  const WORDING = { noOidcToken: 'no token here' }
+  const ENVIRONMENT = 'credentials already in the environment (AssumeRole)'
+  const OIDC = 'GitHub OIDC (AssumeRoleWithWebIdentity)'
+  const FILE = 'web identity token file (AssumeRoleWithWebIdentity)'
+  const KEYS_LABEL = 'static keys from the inputs (AssumeRole)'
+
+  it.each([
+    [
+      { kind: 'keys', keys: STATIC, forced: false },
+      {},
+      {
+        kind: 'keys',
+        keys: STATIC,
+        reason: 'aws-access-key-id and aws-secret-access-key are set',
+        label: KEYS_LABEL
+      }
+    ],
+    [
+      { kind: 'keys', keys: STATIC, forced: true },
+      {},
+      { kind: 'keys', keys: STATIC, reason: 'force-source: keys', label: KEYS_LABEL }
+    ],
+    [
+      { kind: 'web-identity-file', path: '/t', forced: false },
+      {},
+      {
+        kind: 'web-identity-file',
+        path: '/t',
+        reason: 'web-identity-token-file is set',
+        label: FILE
+      }
+    ],
+    [
+      { kind: 'web-identity-file', path: '/t', forced: true },
+      {},
+      {
+        kind: 'web-identity-file',
+        path: '/t',
+        reason: 'force-source: web-identity-file',
+        label: FILE
+      }
+    ],
+    [{ kind: 'oidc' }, OIDC_ENV, { kind: 'oidc', reason: 'force-source: oidc', label: OIDC }],
+    [
+      { kind: 'environment', because: 'force-source' },
+      OIDC_ENV,
+      { kind: 'environment', reason: 'force-source: environment', label: ENVIRONMENT }
+    ],
+    [
+      { kind: 'environment', because: 'role-chaining' },
+      OIDC_ENV,
+      {
+        kind: 'environment',
+        reason:
+          'role-chaining: true, so the credentials already in the environment assume the role',
+        label: ENVIRONMENT
+      }
+    ],
+    [
+      { kind: 'any' },
+      OIDC_ENV,
+      {
+        kind: 'oidc',
+        reason: 'no keys are given and the job may request a GitHub OIDC token (id-token: write)',
+        label: OIDC
+      }
+    ],
+    [
+      { kind: 'any' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1/t' },
+      {
+        kind: 'environment',
+        reason: 'no keys or token file are given and no token here',
+        label: ENVIRONMENT
+      }
+    ]
+  ] as [SourceRequest, Record<string, string>, unknown][])(
+    'chooses for %j with %j',
+    (request, env, expected) => {
+      expect(chooseSource(request, env, WORDING)).toStrictEqual(expected)
+    }
+  )
+
+  it('refuses force-source: oidc in a job that cannot request a token', () => {
+    expect(
+      refusal(() =>
+        chooseSource({ kind: 'oidc' }, { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }, WORDING)
+      )
+    ).toEqual({
+      input: 'force-source',
+      message: `force-source: is 'oidc', but this job cannot request a GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set). Give the job this permission:\n${OIDC_PERMISSIONS_YAML}`
+    })
   })
 })

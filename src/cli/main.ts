@@ -77,8 +77,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The bundled SDK is fixed: its notice about future SDK releases and older Node versions
     // is about a different program, and a terminal would show it on every run.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-    const settingsFile =
-      command.name === 'credential-process' ? refreshSettingsFile(args) : undefined
+    // Only credential-process has --settings-file: parseArgs refuses it for the others.
+    const settingsFile = refreshSettingsFile(args)
     if (settingsFile !== undefined) {
       const { renewingProcess } = await import('./refresh.js')
       return await renewingProcess(settingsFile, terminal)

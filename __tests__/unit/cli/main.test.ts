@@ -173,6 +173,14 @@ describe('main: usage errors', () => {
     expect(sts.requests).toHaveLength(0)
   })
 
+  it("points a preset's usage error at the command's help", async () => {
+    const result = await run(['env', 'nopreset', ...session()])
+    expect(result.value).toBe(2)
+    expect(result.stderr).toMatch(/^scoped-role: error: no preset named 'nopreset' \(looked in /)
+    expect(result.stderr).toMatch(/\nscoped-role: see: scoped-role env --help\n$/)
+    expect(sts.requests).toHaveLength(0)
+  })
+
   it('refuses a second positional argument, saying where the command goes for exec', async () => {
     expect((await run(['exec', 'preview', 'aws', '--', 'ls'])).stderr).toBe(
       usage("unexpected 'aws'; put -- before the command to run.", 'exec')

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { recordBuild } from './dist-state.mjs'
 
 const sandbox = process.cwd()
 let project = dirname(sandbox)
@@ -19,3 +20,6 @@ execFileSync(process.execPath, [join(sandbox, 'scripts', 'package.mjs')], { stdi
 for (const folder of ['src/policy/data', 'src/record/data']) {
   cpSync(join(sandbox, folder), join(sandbox, 'dist', 'data'), { recursive: true })
 }
+// The copies change dist/, so the stamp is written again: otherwise the tests' set-up would take
+// dist/ for stale, rebuild it and drop the data files.
+recordBuild(sandbox)

@@ -89,7 +89,8 @@ describe('the refresh settings file', () => {
 
 describe('refreshFileFor', () => {
   it('writes every setting the flow needs, and only those given', () => {
-    expect(fileFor()).toEqual({
+    // Strict: a field not given is absent, not present and undefined.
+    expect(fileFor()).toStrictEqual({
       version: 1,
       roleArn: 'arn:aws:iam::111122223333:role/deploy',
       roleSessionName: expect.any(String),
@@ -131,7 +132,7 @@ describe('refreshFileFor', () => {
       SESSION,
       OIDC
     )
-    expect(file.policy).toEqual({ managedArns: POLICY.managedArns })
+    expect(file.policy).toStrictEqual({ managedArns: POLICY.managedArns })
   })
 
   it.each([
@@ -215,6 +216,7 @@ describe('parseRefreshFile, field by field', () => {
     ['useFipsEndpoint', { useFipsEndpoint: 'false' }],
     ['httpProxy', { httpProxy: 'socks://proxy' }],
     ['httpProxy', { httpProxy: 'http://proxy x' }],
+    ['httpProxy', { httpProxy: 'xhttp://proxy' }],
     ['retry', { retry: null }],
     ['retry', { retry: 3 }],
     ['retry', retryWith({ maxAttempts: 0 })],
@@ -277,6 +279,7 @@ describe('parseRefreshFile, field by field', () => {
     { stsEndpoint: 'http://127.0.0.1:4566' },
     { useFipsEndpoint: true },
     { httpProxy: 'https://proxy.example.test' },
+    { httpProxy: 'http://proxy.example.test:3128' },
     retryWith({ maxAttempts: 1, budgetMs: 1000, requestTimeoutMs: 1000 }),
     retryWith({ maxAttempts: 20, budgetMs: 600_000, requestTimeoutMs: 300_000 }),
     { audience: x(512) },
@@ -335,7 +338,7 @@ describe('assumeAgain', () => {
       'TransitiveTagKeys.member.1': 'team',
       SourceIdentity: 'octocat'
     })
-    expect(seen[0]).toEqual({
+    expect(seen[0]).toStrictEqual({
       mode: 'assume',
       role: { arn: file.roleArn },
       region: 'us-east-1',
@@ -368,6 +371,53 @@ describe('assumeAgain', () => {
       refresh: false,
       assumeRoleOnlyInputs: []
     })
+  })
+
+  it('leaves out of the settings the endpoint, proxy, allowed accounts and source identity the file lacks', async () => {
+    const seen: unknown[] = []
+    // No endpoint means AWS itself: the client is never built, so nothing leaves the host.
+    const stop = new Error('no client in this test')
+    const deps = recordingDeps({
+      proxyAgents: settings => {
+        seen.push(settings)
+        throw stop
+      }
+    })
+    const file = fileFor({}, {})
+    await expect(assumeAgain(file, deps)).rejects.toBe(stop)
+    expect(seen).toStrictEqual([
+      {
+        mode: 'assume',
+        role: { arn: file.roleArn },
+        region: 'us-east-1',
+        partition: 'aws',
+        policy: { managed: [], forbidActions: '', requireSessionPolicy: false, partition: 'aws' },
+        jobSummary: false,
+        useFipsEndpoint: false,
+        retry: file.retry,
+        maskAccountId: false,
+        verifyCredentials: false,
+        cleanupCredentials: false,
+        outputCredentials: false,
+        record: false,
+        exportEnv: false,
+        overwriteAwsProfile: false,
+        roleSessionName: file.roleSessionName,
+        durationSeconds: 3600,
+        source: { kind: 'environment', because: 'force-source' },
+        audience: 'sts.amazonaws.com',
+        unsetCurrentCredentials: false,
+        tags: [],
+        transitiveTagKeys: [],
+        droppableTagKeys: [],
+        viaRoles: [],
+        sessionPolicyOnEveryHop: false,
+        useExistingCredentials: false,
+        specialCharactersWorkaround: false,
+        refresh: false,
+        assumeRoleOnlyInputs: []
+      }
+    ])
   })
 
   it('carries the proxy and the allowed accounts over, and sends no inline policy it lacks', async () => {
@@ -429,6 +479,10 @@ describe('assumeAgain', () => {
     }
     await assumeAgain(file, deps)
     expect(read).toEqual(['/run/token'])
+    // The file names the source, as force-source would.
+    expect(deps.lines('info')[0]).toBe(
+      'Source credentials: web identity token file (AssumeRoleWithWebIdentity), because force-source: web-identity-file.'
+    )
     expect(sts().requests.map(r => r.action)).toEqual(['AssumeRoleWithWebIdentity'])
   })
 

@@ -106,9 +106,9 @@ function isInside(path: string, root: string): boolean {
 function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory'
   if (stats.isFIFO()) return 'a named pipe (FIFO)'
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device'
-  if (stats.isSocket()) return 'a socket'
-  return 'not a regular file'
+  // Nothing else gets this far: open(2) refuses a socket (ENXIO) and, with O_NOFOLLOW, a
+  // symbolic link (ELOOP), so an open descriptor that is neither is a character or block device.
+  return 'a device'
 }
 
 function describeErrno(error: unknown): string {

@@ -37,7 +37,7 @@ const isLoopback = (host: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[
 
 function getOnce(url: URL, bearer: string, timeoutMs: number): Promise<string> {
   // The toolkit's HTTP client picks the proxy the environment names, as getIDToken would.
-  const agent = new HttpClient('scoped-role').getAgent(url.href)
+  const agent = new HttpClient().getAgent(url.href)
   const options: RequestOptions = {
     method: 'GET',
     agent,
@@ -45,11 +45,12 @@ function getOnce(url: URL, bearer: string, timeoutMs: number): Promise<string> {
       Accept: 'application/json',
       Authorization: `Bearer ${bearer}`,
       'User-Agent': 'scoped-role'
-    },
-    timeout: timeoutMs
+    }
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
+    // One timer for the whole attempt, connecting and reading alike: an idle timeout on the
+    // socket would never end an answer that trickles in a byte at a time.
     const timer = setTimeout(() => {
       request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }))
     }, timeoutMs)
@@ -90,9 +91,6 @@ function getOnce(url: URL, bearer: string, timeoutMs: number): Promise<string> {
         resolve(value)
       })
     })
-    request.on('timeout', () =>
-      request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }))
-    )
     request.on('error', error => {
       clearTimeout(timer)
       reject(error)

@@ -1,6 +1,15 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
+import * as realFs from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
 import { FileRefused, readBoundedTextFile } from '../../../src/shared/bounded-file.js'
@@ -85,10 +94,92 @@ describe('readBoundedTextFile', () => {
     )
   })
 
+  it('counts a sibling folder whose name starts like a root as outside, and / as holding all', () => {
+    const base = realpathSync(mkdtempSync(join(tmpdir(), 'scoped-role-siblings-')))
+    mkdirSync(join(base, 'ab'))
+    mkdirSync(join(base, 'abc'))
+    writeFileSync(join(base, 'abc', 'secret'), 'z')
+    const link = join(dir, 'link-sibling')
+    symlinkSync(join(base, 'abc', 'secret'), link)
+    expect(refusal(link, { maxBytes: 10, roots: [join(base, 'ab')] })).toBe(
+      `is a symbolic link to ${join(base, 'abc', 'secret')}, outside the workspace and RUNNER_TEMP`
+    )
+    expect(readBoundedTextFile(link, { maxBytes: 10, roots: [sep] }).text).toBe('z')
+  })
+
   it('reads a file that is not a link whatever the roots', () => {
     const path = file('plain', 'y')
     expect(readBoundedTextFile(path, { maxBytes: 10, roots: [join(dir, 'nowhere')] }).text).toBe(
       'y'
     )
   })
+
+  it('says why a socket or a path through a file cannot be opened', async () => {
+    const socket = join(dir, 'socket')
+    const server = createServer()
+    await new Promise<void>(done => server.listen(socket, done))
+    try {
+      expect(refusal(socket, { maxBytes: 10 })).toBe('ENXIO')
+    } finally {
+      await new Promise(done => server.close(done))
+    }
+    expect(refusal(join(file('not-a-folder', 'x'), 'child'), { maxBytes: 10 })).toBe('ENOTDIR')
+  })
+
+  it('reads a file whose size says nothing in full, and refuses it past maxBytes', () => {
+    // Files under /proc report a size of 0: only the reading itself finds their length.
+    const whole = readFileSync('/proc/version', 'utf8')
+    expect(readBoundedTextFile('/proc/version', { maxBytes: whole.length }).text).toBe(whole)
+    expect(refusal('/proc/version', { maxBytes: whole.length - 1 })).toBe(
+      `grew past ${whole.length - 1} bytes while being read`
+    )
+  })
+
+  it('closes the file it opened, whether it reads it or refuses it', async () => {
+    const opened: number[] = []
+    const closed: number[] = []
+    const bounded = await boundedFileWith({
+      openSync: ((...args: Parameters<typeof realFs.openSync>) => {
+        const descriptor = realFs.openSync(...args)
+        opened.push(descriptor)
+        return descriptor
+      }) as typeof realFs.openSync,
+      closeSync: (descriptor: number) => {
+        closed.push(descriptor)
+        realFs.closeSync(descriptor)
+      }
+    })
+    expect(bounded.readBoundedTextFile(file('closed', 'abc'), { maxBytes: 3 }).text).toBe('abc')
+    expect(() => bounded.readBoundedTextFile(file('closed-big', 'abcd'), { maxBytes: 3 })).toThrow(
+      'is 4 bytes; at most 3 are read'
+    )
+    expect(opened).toHaveLength(2)
+    expect(closed).toEqual(opened)
+  })
+
+  it('says EACCES when the file may not be read', async () => {
+    // Root reads any file whatever its mode, so the refusal comes from a stand-in open.
+    const bounded = await boundedFileWith({
+      openSync: () => {
+        throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' })
+      }
+    })
+    const path = file('locked', 'x')
+    expect(() => bounded.readBoundedTextFile(path, { maxBytes: 10 })).toThrow(
+      `${path}: EACCES, permission denied`
+    )
+  })
 })
+
+/** bounded-file.js loaded afresh with some of node:fs replaced. */
+async function boundedFileWith(
+  fs: Partial<typeof realFs>
+): Promise<typeof import('../../../src/shared/bounded-file.js')> {
+  jest.resetModules()
+  jest.unstable_mockModule('node:fs', () => ({ ...realFs, default: realFs, ...fs }))
+  try {
+    return await import('../../../src/shared/bounded-file.js')
+  } finally {
+    jest.resetModules()
+  }
+}

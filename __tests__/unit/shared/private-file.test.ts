@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
+import * as realFs from 'node:fs'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,4 +25,53 @@ describe('writePrivateFile', () => {
     expect(() => writePrivateFile(target, 'text')).toThrow()
     expect(readdirSync(folder)).toEqual(['taken'])
   })
+
+  it('closes the file it wrote', async () => {
+    const opened: number[] = []
+    const closed: number[] = []
+    const privateFile = await privateFileWith({
+      openSync: ((...args: Parameters<typeof realFs.openSync>) => {
+        const descriptor = realFs.openSync(...args)
+        opened.push(descriptor)
+        return descriptor
+      }) as typeof realFs.openSync,
+      closeSync: (descriptor: number) => {
+        closed.push(descriptor)
+        realFs.closeSync(descriptor)
+      }
+    })
+    const file = join(dir(), 'secret')
+    privateFile.writePrivateFile(file, 'text')
+    expect(readFileSync(file, 'utf8')).toBe('text')
+    expect(opened).toHaveLength(1)
+    expect(closed).toEqual(opened)
+  })
+
+  it("throws the rename's error when the temporary file is already gone", async () => {
+    // Another process cleaning the folder may remove it between the write and the rename.
+    const privateFile = await privateFileWith({
+      renameSync: (from: realFs.PathLike, to: realFs.PathLike) => {
+        realFs.rmSync(from)
+        realFs.renameSync(from, to)
+      }
+    })
+    const folder = dir()
+    expect(() => privateFile.writePrivateFile(join(folder, 'secret'), 'text')).toThrow(
+      expect.objectContaining({ code: 'ENOENT', syscall: 'rename' })
+    )
+    expect(readdirSync(folder)).toEqual([])
+  })
 })
+
+/** private-file.js loaded afresh with some of node:fs replaced. */
+async function privateFileWith(
+  fs: Partial<typeof realFs>
+): Promise<typeof import('../../../src/shared/private-file.js')> {
+  jest.resetModules()
+  jest.unstable_mockModule('node:fs', () => ({ ...realFs, default: realFs, ...fs }))
+  try {
+    return await import('../../../src/shared/private-file.js')
+  } finally {
+    jest.resetModules()
+  }
+}

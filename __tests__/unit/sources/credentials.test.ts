@@ -17,9 +17,9 @@ describe('loadSourceCredentials', () => {
     await expect(failure).rejects.toBeInstanceOf(ActionError)
     await expect(failure).rejects.toMatchObject({
       title: 'Source credentials timed out',
-      message: expect.stringContaining(
-        'did not answer in time: no credentials within retry-max-seconds (0.05 s)'
-      )
+      message:
+        "The AWS SDK's default credential chain (a profile's credential_process or SSO, container or instance metadata) did not answer in time: no credentials within retry-max-seconds (0.05 s). " +
+        'Raise retry-max-seconds, or give the credentials another way (keys, OIDC).'
     })
   })
 
@@ -28,9 +28,10 @@ describe('loadSourceCredentials', () => {
     const failure = loadSourceCredentials(undefined, boundedChain(none, 1000), RUNNER_WORDING)
     await expect(failure).rejects.toMatchObject({
       title: 'No source credentials',
-      message: expect.stringContaining(
-        'container or instance metadata: Could not load credentials).'
-      )
+      message:
+        'No source credentials to assume the role with: no keys are given, the job cannot request a GitHub OIDC token, ' +
+        'and the environment holds no AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ' +
+        `AWS_PROFILE, container or instance metadata: Could not load credentials).\n${RUNNER_WORDING.sourceCredentials}`
     })
     await expect(failure).rejects.toThrow('id-token: write')
   })

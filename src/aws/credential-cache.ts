@@ -218,7 +218,8 @@ function tryLock(lock: string): boolean {
 function lockIsStale(lock: string, maxAgeMs: number, now: number): boolean {
   try {
     const age = now - statSync(lock).mtimeMs
-    const pid = Number(readFileSync(lock, 'utf8').trim())
+    // Number() skips the newline after the id, and reads an empty file as 0.
+    const pid = Number(readFileSync(lock, 'utf8'))
     // Written but not yet filled in: its owner is between open and write.
     if (!Number.isInteger(pid) || pid <= 0) return age > maxAgeMs
     return age > maxAgeMs || !processExists(pid)

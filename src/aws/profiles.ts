@@ -113,17 +113,18 @@ export function removeSection(text: string, name: string): string {
         while (seamIsBlank && held.length > 0 && held[0].trim() === '') held.shift()
         out.push(...held)
       }
-      held = []
     }
     if (!skipping) out.push(line)
-    else if (!header && BLANK_OR_COMMENT.test(line)) held.push(line)
+    else if (BLANK_OR_COMMENT.test(line)) held.push(line)
+    // A key, or the header of a section being removed: what was held belongs to that section.
     else held = []
   }
   // A section removed at the end took the file's final newline with it; a blank line left above
-  // it (in a CRLF file a bare '\r') becomes that newline.
-  if (skipping && text.endsWith('\n') && out.length > 0) {
-    if (out[out.length - 1] === '\r') out[out.length - 1] = ''
-    else if (out[out.length - 1] !== '') out.push('')
+  // it (in a CRLF file a bare '\r') becomes that newline. Otherwise the file's last line, '', is
+  // still there.
+  if (text.endsWith('\n')) {
+    if (out.at(-1) === '\r') out[out.length - 1] = ''
+    else if (out.at(-1) !== '') out.push('')
   }
   return out.join('\n')
 }

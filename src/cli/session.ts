@@ -46,8 +46,6 @@ export async function startSession(
   const env = flowEnvironment(process.env)
   const raw = rawInputs(request, INPUT_NAMES)
   raw['role-session-name'] ||= defaultSessionName()
-  // Everything is the action's default except what a terminal has no use for.
-  Object.assign(raw, { mode: 'assume', 'job-summary': 'false', 'export-env': 'false' })
   if (raw['mfa-token-code'] !== '') terminal.mask(raw['mfa-token-code'])
   const ask = raw['mfa-serial-number'] !== '' && raw['mfa-token-code'] === ''
   if (raw['aws-region'] === '' && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
@@ -126,7 +124,7 @@ function assumeSettings(
   context: Parameters<typeof parseSettings>[1]
 ): AssumeSettings {
   const settings = parseSettings(raw, context)
-  // raw.mode is 'assume', set above: parsing hands back that mode's settings.
+  // No option sets raw.mode, and an empty mode is assume: parsing hands back that mode's settings.
   if (settings.mode !== 'assume') throw new Error(`mode ${settings.mode} is not for a terminal`)
   return settings
 }

@@ -18,9 +18,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   REFRESH_BEFORE_EXPIRY_MS,
+  REFRESH_SETTINGS_FILE,
   cachedCredentials,
+  processCredentials,
   readCachedCredentials,
   refreshAfter,
+  refreshCacheFile,
   type ProcessCredentials
 } from '../../../src/aws/credential-cache.js'
 
@@ -68,6 +71,37 @@ function counter(expiresIn = HOUR, now = () => T0) {
     calls: () => calls
   }
 }
+
+/** Runs `action` as on Windows, where a file's mode says nothing and there is no process.getuid. */
+async function asOnWindows<T>(action: () => Promise<T>): Promise<T> {
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform')!
+  const getuid = process.getuid
+  Object.defineProperty(process, 'platform', { ...platform, value: 'win32' })
+  process.getuid = undefined
+  try {
+    return await action()
+  } finally {
+    Object.defineProperty(process, 'platform', platform)
+    process.getuid = getuid
+  }
+}
+
+describe('the files', () => {
+  it("hold a session in credential_process's Version 1 format", () => {
+    const session = {
+      accessKeyId: 'ASIAA',
+      secretAccessKey: 'secret-A',
+      sessionToken: 'token-A',
+      expiration: new Date(T0 + HOUR)
+    }
+    expect(processCredentials(session)).toEqual(credentials('A'))
+  })
+
+  it('of a profile that renews itself sit side by side: the settings and the cache', () => {
+    expect(REFRESH_SETTINGS_FILE).toBe('settings.json')
+    expect(refreshCacheFile('/tmp/renew/settings.json')).toBe('/tmp/renew/credentials.json')
+  })
+})
 
 describe('refreshAfter', () => {
   it('stops handing out a session 15 minutes before it expires', () => {
@@ -142,6 +176,22 @@ describe('readCachedCredentials', () => {
     // A whole entry padded past any size this cache writes is not read at all.
     writeFileSync(file, JSON.stringify(good) + ' '.repeat(64 * 1024), { mode: 0o600 })
     expect(readCachedCredentials(file, T0)).toBeUndefined()
+  })
+
+  it('reads an entry of up to 64 KiB, and not one byte more', () => {
+    const text = JSON.stringify(entry('A'))
+    writeEntry(entry('A'))
+    writeFileSync(file, text.padEnd(64 * 1024))
+    expect(readCachedCredentials(file, T0)).toEqual(credentials('A'))
+    writeFileSync(file, text.padEnd(64 * 1024 + 1))
+    expect(readCachedCredentials(file, T0)).toBeUndefined()
+  })
+
+  it("leaves it to the folder's access rules on Windows, where a file's mode says nothing", async () => {
+    writeEntry(entry('A'), 0o644)
+    await asOnWindows(async () => {
+      expect(readCachedCredentials(file, T0)).toEqual(credentials('A'))
+    })
   })
 })
 
@@ -222,14 +272,29 @@ describe('cachedCredentials', () => {
     expect(existsSync(`${file}.lock`)).toBe(false)
   })
 
-  /** Waits on a lock holding `content` while its holder stores a session 100 ms later. */
-  async function waitOnLockHolder(content: string) {
+  /**
+   * Waits on a lock holding `content` while its holder stores a session 100 ms later; by default
+   * in real time, or with a clock of its own and the lock's time set.
+   */
+  async function waitOnLockHolder(
+    content: string,
+    {
+      lockWaitMs = 20_000,
+      clock
+    }: { lockWaitMs?: number; clock?: { now: number; lock: number } } = {}
+  ) {
     mkdirSync(join(dir, 'cache'), { recursive: true, mode: 0o700 })
     writeFileSync(`${file}.lock`, content)
-    const now = Date.now()
+    if (clock) utimesSync(`${file}.lock`, new Date(clock.lock), new Date(clock.lock))
+    const now = clock?.now ?? Date.now()
     setTimeout(() => writeEntry(entry('OTHER', now + 45 * MINUTE, now + HOUR)), 100)
     const { refresh, calls } = counter()
-    const result = await cachedCredentials({ file, refresh, lockWaitMs: 20_000 })
+    const result = await cachedCredentials({
+      file,
+      refresh,
+      lockWaitMs,
+      ...(clock && { now: () => clock.now })
+    })
     expect(result).toEqual({ credentials: credentials('OTHER', now + HOUR), fromCache: true })
     expect(calls()).toBe(0)
   }
@@ -242,6 +307,75 @@ describe('cachedCredentials', () => {
 
   it('does not take a lock still being written (no process id yet) for a dead one', async () => {
     await waitOnLockHolder('')
+  })
+
+  it('does not take a lock whose content is no process id for a dead one', async () => {
+    await waitOnLockHolder('x\n')
+  })
+
+  it('waits for a lock holder of another account, whose process it may not signal', async () => {
+    jest.spyOn(process, 'kill').mockImplementation(() => {
+      throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' })
+    })
+    await waitOnLockHolder('1\n')
+  })
+
+  it.each(['', `${process.pid}\n`])(
+    'neither takes over a lock (%j) exactly as old as the wait, nor gives up once it has waited exactly that long',
+    async content => {
+      await waitOnLockHolder(content, { lockWaitMs: 0, clock: { now: T0, lock: T0 } })
+    }
+  )
+
+  it('uses what the holder stored when it gets the lock, without asking again', async () => {
+    mkdirSync(join(dir, 'cache'), { recursive: true, mode: 0o700 })
+    writeFileSync(`${file}.lock`, `${process.pid}\n`)
+    const now = Date.now()
+    // During the waiter's first pause the holder stores and lets go, between two of its looks.
+    setTimeout(() => {
+      writeEntry(entry('OTHER', now + 45 * MINUTE, now + HOUR))
+      rmSync(`${file}.lock`)
+    }, 0)
+    const { refresh, calls } = counter()
+    const result = await cachedCredentials({ file, refresh, lockWaitMs: 20_000 })
+    expect(result).toEqual({ credentials: credentials('OTHER', now + HOUR), fromCache: true })
+    expect(calls()).toBe(0)
+    expect(existsSync(`${file}.lock`)).toBe(false)
+  })
+
+  it('holds a private lock naming this process while it refreshes', async () => {
+    let lock: { text: string; mode: number } | undefined
+    const refresh = async () => {
+      lock = {
+        text: readFileSync(`${file}.lock`, 'utf8'),
+        mode: statSync(`${file}.lock`).mode & 0o777
+      }
+      return credentials('NEW1')
+    }
+    await cachedCredentials({ file, refresh, lockWaitMs: 1000, now: () => T0 })
+    expect(lock).toEqual({ text: `${process.pid}\n`, mode: 0o600 })
+  })
+
+  it('answers even when its lock was taken away during the refresh (a waiter found it stale)', async () => {
+    const refresh = async () => {
+      rmSync(`${file}.lock`)
+      return credentials('NEW1')
+    }
+    expect(await cachedCredentials({ file, refresh, lockWaitMs: 1000, now: () => T0 })).toEqual({
+      credentials: credentials('NEW1'),
+      fromCache: false
+    })
+    expect(readCachedCredentials(file, T0)).toEqual(credentials('NEW1'))
+  })
+
+  it('fails, instead of waiting, when it cannot create the lock', async () => {
+    // The longest name a file may have: the lock's is longer.
+    file = join(dir, 'cache', `${'x'.repeat(250)}.json`)
+    const { refresh, calls } = counter()
+    await expect(cachedCredentials({ file, refresh, lockWaitMs: 200 })).rejects.toThrow(
+      expect.objectContaining({ code: 'ENAMETOOLONG' })
+    )
+    expect(calls()).toBe(0)
   })
 
   it('gives up after the wait when the lock stays young (another waiter took it over)', async () => {
@@ -263,8 +397,36 @@ describe('cachedCredentials', () => {
     await expect(
       cachedCredentials({ file, refresh, lockWaitMs: 1000, now: () => T0 })
     ).rejects.toThrow(
-      `the credential cache directory ${join(dir, 'cache')} can be written by other accounts; run chmod 700`
+      new Error(
+        `the credential cache directory ${join(dir, 'cache')} can be written by other accounts; run chmod 700 ${join(dir, 'cache')}, or choose another cache directory`
+      )
     )
     expect(calls()).toBe(0)
+  })
+
+  it('refuses a cache directory owned by another account', async () => {
+    mkdirSync(join(dir, 'cache'), { mode: 0o700 })
+    jest.spyOn(process, 'getuid').mockReturnValue(statSync(join(dir, 'cache')).uid + 1)
+    const { refresh, calls } = counter()
+    await expect(
+      cachedCredentials({ file, refresh, lockWaitMs: 1000, now: () => T0 })
+    ).rejects.toThrow(
+      new Error(
+        `the credential cache directory ${join(dir, 'cache')} can be written by other accounts; run chmod 700 ${join(dir, 'cache')}, or choose another cache directory`
+      )
+    )
+    expect(calls()).toBe(0)
+  })
+
+  it("leaves it to the folder's access rules on Windows, where a directory's mode says nothing", async () => {
+    mkdirSync(join(dir, 'cache'))
+    chmodSync(join(dir, 'cache'), 0o777)
+    const { refresh } = counter()
+    await asOnWindows(async () => {
+      expect(await cachedCredentials({ file, refresh, lockWaitMs: 1000, now: () => T0 })).toEqual({
+        credentials: credentials('NEW1'),
+        fromCache: false
+      })
+    })
   })
 })

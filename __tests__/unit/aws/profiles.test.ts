@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import * as realFs from 'node:fs'
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -11,7 +12,8 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import * as realPath from 'node:path'
+import { join, win32 } from 'node:path'
 import { ActionError, InputError } from '../../../src/shared/errors.js'
 import {
   hasSection,
@@ -19,10 +21,13 @@ import {
   removeProfile,
   accessKeyDigest,
   checkProfileWritable,
+  readIfPresent,
   removeSection,
   sectionName,
+  sectionValue,
   upsertSection,
   windowsExposure,
+  writePrivate,
   writeProfile
 } from '../../../src/aws/profiles.js'
 import { assumeSettingsOf } from '../../support/inputs.js'
@@ -37,6 +42,17 @@ aws_access_key_id = AKIAPLAN
 `
 
 const credentials = { accessKeyId: 'ASIANEW', secretAccessKey: 'secret', sessionToken: 'token' }
+
+/** What `action` throws, checked for its class by name (a module loaded afresh has its own). */
+function thrown(action: () => unknown, type: typeof InputError | typeof ActionError): Error {
+  try {
+    action()
+  } catch (error) {
+    expect((error as Error).name).toBe(type.name)
+    return error as Error
+  }
+  throw new Error('nothing thrown')
+}
 
 describe('INI sections', () => {
   it('names config sections "profile NAME", except default', () => {
@@ -92,6 +108,64 @@ describe('INI sections', () => {
     expect(removeSection(removeSection(twice, 'ci'), 'cd')).toBe(text)
     expect(removeSection('[a]\nk = a\n[ci]\nk = v\n', 'ci')).toBe('[a]\nk = a\n')
   })
+
+  it('reads a name with spaces inside the brackets as the name alone', () => {
+    expect(hasSection('[ plan ]\n', 'plan')).toBe(true)
+    expect(removeSection('[a]\nk = a\n[ ci ]\nk = v\n', 'ci')).toBe('[a]\nk = a\n')
+    expect(sectionValue('[ ci ]\nk = v\n', 'ci', 'k')).toBe('v')
+  })
+
+  it('takes a header only at the start of a line', () => {
+    expect(hasSection('k = [plan]\n', 'plan')).toBe(false)
+    expect(removeSection('[a]\nk = [ci]\n', 'ci')).toBe('[a]\nk = [ci]\n')
+  })
+
+  it('keeps what comes before the first header: blank lines and keys of no section', () => {
+    const text = '\nk = 0\n\n[a]\nk = a\n'
+    expect(removeSection(text, 'b')).toBe(text)
+    expect(removeSection(`${text}[b]\nk = b\n`, 'b')).toBe(text)
+  })
+
+  it('removes every section of the name, an empty one too, with the comments inside them', () => {
+    expect(removeSection('[a]\n[ci]\n[b]\n', 'ci')).toBe('[a]\n[b]\n')
+    expect(removeSection('[a]\nk = a\n[ci]\nk = 1\n# again\n[ci]\nk = 2\n[b]\nk = b\n', 'ci')).toBe(
+      '[a]\nk = a\n[b]\nk = b\n'
+    )
+  })
+
+  it('keeps the blank line above the next section when no blank line comes before it', () => {
+    expect(removeSection('[a]\nk = a\n[ci]\nk = v\n\n# b\n[b]\n', 'ci')).toBe(
+      '[a]\nk = a\n\n# b\n[b]\n'
+    )
+  })
+
+  it('holds back comments, indented ones too, but not keys written without spaces', () => {
+    expect(removeSection('[ci]\nk=v\n  # b\n[b]\n', 'ci')).toBe('  # b\n[b]\n')
+  })
+
+  it('counts a CRLF blank line as blank where the sections meet', () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n')
+    expect(removeSection(crlf('[a]\nk = a\n\n[ci]\nk = v\n\n# b\n[b]\n'), 'ci')).toBe(
+      crlf('[a]\nk = a\n\n# b\n[b]\n')
+    )
+  })
+
+  it('adds no final newline to a file that had none', () => {
+    expect(removeSection('[a]\nk = a', 'ci')).toBe('[a]\nk = a')
+    expect(removeSection('[a]\nk = a\n[ci]\nk = v', 'ci')).toBe('[a]\nk = a')
+  })
+
+  it('leaves one blank line above a new section, whatever space the file ended with', () => {
+    expect(upsertSection('[a]\nk = a\n\n\n', 'ci', { k: 'v' })).toBe('[a]\nk = a\n\n[ci]\nk = v\n')
+  })
+
+  it('reads a key of the named section only, as the SDKs read it', () => {
+    const text = 'k = top\n[a]\n# k = commented\n; note\nk = a  \n[b]\nk=x=y\n'
+    expect(sectionValue(text, 'a', 'k')).toBe('a')
+    expect(sectionValue(text, 'b', 'k')).toBe('x=y')
+    expect(sectionValue(text, 'c', 'k')).toBeUndefined()
+    expect(sectionValue(text, 'a', 'other')).toBeUndefined()
+  })
 })
 
 describe('profile files', () => {
@@ -110,6 +184,33 @@ describe('profile files', () => {
       profileFiles({ HOME: '/h', AWS_SHARED_CREDENTIALS_FILE: '/x/c', AWS_CONFIG_FILE: '/x/k' })
         .custom
     ).toBe(true)
+  })
+
+  it('names the files for later steps when either variable is set', () => {
+    expect(profileFiles({ HOME: '/h', AWS_CONFIG_FILE: '/x/k' })).toEqual({
+      credentials: '/h/.aws/credentials',
+      config: '/x/k',
+      custom: true
+    })
+    expect(profileFiles({ HOME: '/h', AWS_SHARED_CREDENTIALS_FILE: '/x/c' })).toEqual({
+      credentials: '/x/c',
+      config: '/h/.aws/config',
+      custom: true
+    })
+  })
+
+  it('says in full which variable is relative or shared, and what to write', () => {
+    const relative = (env: Record<string, string>) =>
+      thrown(() => profileFiles({ HOME: '/h', ...env }), InputError).message
+    expect(relative({ AWS_SHARED_CREDENTIALS_FILE: 'aws/credentials' })).toBe(
+      "aws-profile: AWS_SHARED_CREDENTIALS_FILE is the relative path 'aws/credentials'; the profile would be written relative to the current directory (the workspace). Set AWS_SHARED_CREDENTIALS_FILE to an absolute path outside the workspace, e.g. ${{ runner.temp }}/aws/credentials."
+    )
+    expect(relative({ AWS_CONFIG_FILE: 'settings/aws-config' })).toBe(
+      "aws-profile: AWS_CONFIG_FILE is the relative path 'settings/aws-config'; the profile would be written relative to the current directory (the workspace). Set AWS_CONFIG_FILE to an absolute path outside the workspace, e.g. ${{ runner.temp }}/aws/aws-config."
+    )
+    expect(relative({ AWS_SHARED_CREDENTIALS_FILE: '/x/aws', AWS_CONFIG_FILE: '/x/./aws' })).toBe(
+      'aws-profile: AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE both name /x/aws; writing the config would replace the credentials. Point them at two different files, e.g. .../aws/credentials and .../aws/config.'
+    )
   })
 
   it('refuses relative paths and one file for both, saying what to write', () => {
@@ -152,14 +253,40 @@ describe('profile files', () => {
     expect(readFileSync(f.credentials, 'utf8')).toContain('aws_access_key_id = ASIANEW')
   })
 
+  it('writes no session token for long-term keys', () => {
+    const f = files()
+    const keys = { accessKeyId: 'AKIALONGTERM', secretAccessKey: 'secret' }
+    writeProfile({ profile: 'k', files: f, credentials: keys, region: 'x', overwrite: false })
+    expect(readFileSync(f.credentials, 'utf8')).toBe(
+      '[k]\naws_access_key_id = AKIALONGTERM\naws_secret_access_key = secret\n'
+    )
+  })
+
+  it('says in full which profile exists where, and how to replace it', () => {
+    const f = files()
+    mkdirSync(join(f.dir, '.aws'))
+    writeFileSync(f.credentials, EXISTING)
+    expect(thrown(() => checkProfileWritable('plan', f, false), InputError).message).toBe(
+      `aws-profile: a profile named 'plan' already exists in ${f.credentials} or ${f.config}. Choose another name, or set overwrite-aws-profile: true to replace it.`
+    )
+  })
+
   it('refuses to write through a symlink', () => {
     const f = files()
     mkdirSync(join(f.dir, '.aws'))
     writeFileSync(join(f.dir, 'elsewhere'), '')
     symlinkSync(join(f.dir, 'elsewhere'), f.credentials)
-    expect(() =>
-      writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false })
-    ).toThrow(ActionError)
+    const error = thrown(
+      () => writeProfile({ profile: 'p', files: f, credentials, region: 'x', overwrite: false }),
+      ActionError
+    )
+    expect(error).toEqual(
+      new ActionError(
+        `${f.credentials} is a symbolic link; credentials are not written through links. Point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at a regular file.`,
+        'Profile file is a symlink'
+      )
+    )
+    expect((error as ActionError).title).toBe('Profile file is a symlink')
     expect(readFileSync(join(f.dir, 'elsewhere'), 'utf8')).toBe('')
   })
 
@@ -200,6 +327,47 @@ describe('profile files', () => {
     expect(readFileSync(f.config, 'utf8').trim()).toBe('')
   })
 
+  it('keeps the digest of the key id, not the key id', () => {
+    expect(accessKeyDigest('ASIANEW')).toBe(
+      'db285391dc9049de897baa6852c75ed9c8f954d343297f5f0dded22f61e7d28f'
+    )
+  })
+
+  it('removes nothing, and creates no file, where it wrote no profile', () => {
+    const f = files()
+    expect(removeProfile('apply', f, accessKeyDigest('ASIANEW'))).toBe(false)
+    mkdirSync(join(f.dir, '.aws'))
+    // Written by hand: only the credentials file has the profile.
+    writeFileSync(f.credentials, '[apply]\naws_access_key_id = ASIANEW\n')
+    expect(removeProfile('apply', f, accessKeyDigest('ASIANEW'))).toBe(true)
+    expect(readFileSync(f.credentials, 'utf8')).toBe('')
+    expect(existsSync(f.config)).toBe(false)
+  })
+
+  it('reads a missing file as empty, and fails on one it cannot read', () => {
+    const f = files()
+    expect(readIfPresent(f.credentials)).toBe('')
+    mkdirSync(f.credentials, { recursive: true })
+    expect(() => readIfPresent(f.credentials)).toThrow(expect.objectContaining({ code: 'EISDIR' }))
+  })
+
+  it('creates missing folders 0700, whatever the umask, and leaves a folder it did not create alone', () => {
+    const f = files()
+    writePrivate(join(f.dir, 'a', 'b', 'credentials'), 'x')
+    expect(statSync(join(f.dir, 'a', 'b')).mode & 0o777).toBe(0o700)
+    expect(readFileSync(join(f.dir, 'a', 'b', 'credentials'), 'utf8')).toBe('x')
+    const umask = process.umask(0o277)
+    try {
+      writePrivate(join(f.dir, 'new', 'credentials'), 'y')
+    } finally {
+      process.umask(umask)
+    }
+    expect(statSync(join(f.dir, 'new')).mode & 0o777).toBe(0o700)
+    mkdirSync(join(f.dir, 'shared'), { mode: 0o755 })
+    writePrivate(join(f.dir, 'shared', 'credentials'), 'z')
+    expect(statSync(join(f.dir, 'shared')).mode & 0o777).toBe(0o755)
+  })
+
   it('leaves a profile of the same name that holds other credentials', () => {
     const f = files()
     writeProfile({ profile: 'apply', files: f, credentials, region: 'x', overwrite: false })
@@ -212,10 +380,14 @@ describe('profile files', () => {
 /** profiles.js loaded afresh with some of its imports replaced. */
 async function profilesWith(mocks: {
   fs?: Partial<typeof realFs>
+  path?: Partial<typeof realPath>
   randomBytes?: (size: number) => Buffer
 }): Promise<typeof import('../../../src/aws/profiles.js')> {
   jest.resetModules()
   jest.unstable_mockModule('node:fs', () => ({ ...realFs, default: realFs, ...mocks.fs }))
+  if (mocks.path) {
+    jest.unstable_mockModule('node:path', () => ({ ...realPath, default: realPath, ...mocks.path }))
+  }
   if (mocks.randomBytes) {
     const crypto = await import('node:crypto')
     jest.unstable_mockModule('node:crypto', () => ({
@@ -265,6 +437,19 @@ describe('Windows and macOS', () => {
     expect(
       profileFiles({ HOME: '/Users/runner', AWS_SHARED_CREDENTIALS_FILE: '/tmp/c' }, 'darwin')
     ).not.toHaveProperty('exposure')
+  })
+
+  it('names the credentials file in the example for a bare drive, which has no file name', async () => {
+    // node:path is the Windows one there: a drive alone has no base name.
+    const profiles = await profilesWith({ path: { basename: win32.basename } })
+    expect(
+      thrown(
+        () => profiles.profileFiles({ ...WINDOWS, AWS_SHARED_CREDENTIALS_FILE: 'D:' }, 'win32'),
+        InputError
+      ).message
+    ).toBe(
+      "aws-profile: AWS_SHARED_CREDENTIALS_FILE is the relative path 'D:'; the profile would be written relative to the current directory (the workspace). Set AWS_SHARED_CREDENTIALS_FILE to an absolute path outside the workspace, e.g. ${{ runner.temp }}/aws/credentials."
+    )
   })
 
   it('uses HOME on macOS', () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_USER, startLocalSts, type LocalSts } from '../../../local-sts/server.js'
@@ -335,6 +335,27 @@ describe('main: failures', () => {
       stderr:
         'scoped-role: error: The role is in account 111122223333, which is not in --allowed-account (999999999999). Nothing was exported. Check --role, or add the account to --allowed-account.\n'
     })
+  })
+
+  it('shows any other error as it is, without its blank lines, with status 1', async () => {
+    // The cache folder's path is in the message: input names in it are not about any option.
+    const cache = join(dir, 'role-to-assume: x\n \n\naws-region')
+    const folder = join(cache, 'scoped-role', 'credential-process')
+    mkdirSync(folder, { recursive: true })
+    chmodSync(folder, 0o777)
+    const head = join(dir, 'role-to-assume: x')
+    const tail = 'aws-region/scoped-role/credential-process'
+    expect(await run(['credential-process', ...session()], { XDG_CACHE_HOME: cache })).toEqual({
+      value: 1,
+      stdout: '',
+      stderr: [
+        `scoped-role: error: the credential cache directory ${head}`,
+        `scoped-role: error: ${tail} can be written by other accounts; run chmod 700 ${head}`,
+        `scoped-role: error: ${tail}, or choose another cache directory`,
+        ''
+      ].join('\n')
+    })
+    expect(assumeRequests()).toHaveLength(0)
   })
 
   it('says STS said no, with status 1', async () => {

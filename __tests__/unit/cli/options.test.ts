@@ -386,6 +386,24 @@ describe('withFlagNames', () => {
     expect(withFlagNames('The role: aws-region')).toBe('The role: --region')
   })
 
+  it('leaves an example whose name ends a longer word as it is', () => {
+    const text = 'Write my-role-to-assume: a or xrole-to-assume: b, then role-to-assume: c.'
+    expect(withFlagNames(text)).toBe(
+      'Write my-role-to-assume: a or xrole-to-assume: b, then --role c.'
+    )
+  })
+
+  it('maps a head only at the very start, and a name after it as text', () => {
+    expect(withFlagNames(' role-to-assume: x')).toBe(' --role x')
+    expect(withFlagNames('aws-region: role-to-assume: x')).toBe('--region: --role x')
+  })
+
+  it('takes the word undefined for no option, although --profile stands for no input', () => {
+    expect(withFlagNames('undefined: the value is undefined.')).toBe(
+      'undefined: the value is undefined.'
+    )
+  })
+
   it('leaves a message that names no input alone', () => {
     expect(withFlagNames('STS said no.')).toBe('STS said no.')
     expect(withFlagNames('')).toBe('')

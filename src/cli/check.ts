@@ -77,8 +77,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
       ...checkFile(file, text, {
         managed,
         forbid,
-        partition,
-        requireSessionPolicy: args.values.has('require-session-policy')
+        partition
       })
     )
   }
@@ -89,7 +88,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
 export function checkFile(
   file: string,
   text: string,
-  options: { managed: string[]; forbid: string; partition: string; requireSessionPolicy: boolean }
+  options: { managed: string[]; forbid: string; partition: string }
 ): Finding[] {
   const at = (offset: number, severity: Finding['severity'], message: string): Finding => ({
     file,
@@ -121,7 +120,8 @@ export function checkFile(
         managed: options.managed,
         partition: options.partition,
         forbidActions: options.forbid,
-        requireSessionPolicy: options.requireSessionPolicy
+        // Every checked file is an inline policy, so there is always a session policy.
+        requireSessionPolicy: false
       },
       policyDataLoaders,
       TERMINAL_WORDING

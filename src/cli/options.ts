@@ -235,7 +235,6 @@ export const COMMANDS: readonly Command[] = [
     options: [
       SESSION_OPTIONS.find(o => o.flag === 'forbid')!,
       SESSION_OPTIONS.find(o => o.flag === 'managed')!,
-      SESSION_OPTIONS.find(o => o.flag === 'require-session-policy')!,
       local('region', 'value', 'REGION', "region whose partition ARNs must be in (default: aws's)"),
       local('format', 'value', CHECK_FORMATS.join('|'), 'output format (default text)'),
       HELP_OPTION

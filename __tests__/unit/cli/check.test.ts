@@ -13,7 +13,7 @@ const NOT_ACTION =
   '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}'
 const NOT_ACTION_WARNING =
   'statement 1 combines "Allow" with "NotAction": it allows every action of every service except those listed (iam:*), including services added later. List the actions the step needs in "Action" instead.'
-const OPTIONS = { managed: [], forbid: '', partition: 'aws', requireSessionPolicy: false }
+const OPTIONS = { managed: [], forbid: '', partition: 'aws' }
 
 let dir: string
 beforeEach(() => {

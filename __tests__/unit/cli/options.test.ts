@@ -114,7 +114,6 @@ describe('the options', () => {
     expect(kinds('check')).toEqual({
       forbid: 'list',
       managed: 'list',
-      'require-session-policy': 'switch',
       region: 'value',
       format: 'value',
       help: 'switch'
@@ -222,7 +221,6 @@ describe('commandHelp', () => {
         'Options:',
         '  --forbid PATTERN           fail if the session policies allow it, e.g. iam:*; repeatable',
         '  --managed NAME|ARN         managed session policy; repeatable',
-        '  --require-session-policy   fail without a session policy',
         "  --region REGION            region whose partition ARNs must be in (default: aws's)",
         '  --format text|github|json  output format (default text)',
         '  --help                     show this help',
@@ -340,6 +338,10 @@ describe('parseArgs', () => {
     )
     expect(refusal(['--role', 'r'], command('check'))).toBe(
       'unknown option --role; it belongs to scoped-role exec.'
+    )
+    // A checked file is always an inline policy, so the switch could never fail a check.
+    expect(refusal(['--require-session-policy'], command('check'))).toBe(
+      'unknown option --require-session-policy; it belongs to scoped-role exec.'
     )
   })
 

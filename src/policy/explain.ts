@@ -40,17 +40,19 @@ export function explainStatements(
 ): StatementExplanation[] {
   return statements.map(statement => {
     const covered = coveredActions(statement, catalogue)
-    const byService: ServiceActions[] = []
+    const groups: { service: string; actions: string[] }[] = []
     for (const action of covered) {
       const service = action.slice(0, action.indexOf(':'))
-      const last = byService[byService.length - 1]
+      const last = groups[groups.length - 1]
       if (last !== undefined && last.service === service) last.actions.push(action)
-      else byService.push({ service, count: 0, all: false, actions: [action] })
+      else groups.push({ service, actions: [action] })
     }
-    for (const entry of byService) {
-      entry.count = entry.actions.length
-      entry.all = entry.count === catalogue.actionsOf(entry.service).length
-    }
+    const byService: ServiceActions[] = groups.map(({ service, actions }) => ({
+      service,
+      count: actions.length,
+      all: actions.length === catalogue.actionsOf(service).length,
+      actions
+    }))
     return {
       index: statement.index,
       sid: statement.sid,
@@ -74,7 +76,8 @@ function coveredActions(statement: PolicyStatement, catalogue: IamCatalogue): st
     for (const pattern of statement.actions) {
       for (const action of catalogue.expand(pattern)) seen.add(action)
     }
-    return [...seen].sort(byServiceThenName)
+    // Code-unit order keeps each service's actions together, as the grouping above needs.
+    return [...seen].sort()
   }
   const listed = compileActionList(statement.actions)
   const covered: string[] = []
@@ -82,10 +85,6 @@ function coveredActions(statement: PolicyStatement, catalogue: IamCatalogue): st
     for (const action of catalogue.actionsOf(service)) if (!listed(action)) covered.push(action)
   }
   return covered
-}
-
-function byServiceThenName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 const LIST_ALL_UP_TO = 8

@@ -385,7 +385,7 @@ function checkActionFormat(action: string, key: string, problem: Report): boolea
     fix = `That is an ARN: it belongs in "Resource". ${fix}`
   } else if (action.trim() !== action) {
     fix = `Remove the spaces: "${action.trim()}".`
-  } else if (colon < 0 && /^[a-z0-9-]+\.[A-Za-z*]+$/.test(action)) {
+  } else if (/^[a-z0-9-]+\.[A-Za-z*]+$/.test(action)) {
     fix = `Write "${action.replace('.', ':')}".`
   }
   problem(`has "${action}" in "${key}", which is not of the form service:Action.`, fix)
@@ -571,10 +571,8 @@ function checkConditionValues(
       )
       return
     }
-    if (
-      family.startsWith('Numeric') &&
-      (typeof value === 'boolean' || !/^-?\d+(\.\d+)?$/.test(String(value)))
-    ) {
+    // true and false are refused too: their text is not a number.
+    if (family.startsWith('Numeric') && !/^-?\d+(\.\d+)?$/.test(String(value))) {
       problem(
         `has ${JSON.stringify(value)} for "${key}" under "${operator}", which compares numbers.`,
         `Write a number, e.g. "${key}": "10".`

@@ -178,9 +178,20 @@ describe('explain, exactly', () => {
     expect(summary(allow(actions))).toBe(text)
   })
 
+  it('names services of the same count in service order, whatever order they come in', () => {
+    const [statement] = explain(allow(['s3:*', 'f:*', 'big:Get1?']))
+    const reversed = {
+      ...statement,
+      actions: { ...statement.actions, byService: [...statement.actions.byService].reverse() }
+    }
+    expect(summariseActions(reversed)).toBe(
+      '22 actions in 3 services: big (10), f (all 6), s3 (all 6)'
+    )
+  })
+
   it('renders each statement for the debug log', () => {
     const explanation = explain(
-      allow('s3:GetObject', 'arn:aws:s3:::b/*', {
+      allow(['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::b/*', {
         Sid: 'Read',
         Condition: {
           StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-west-2'] },
@@ -192,8 +203,8 @@ describe('explain, exactly', () => {
     expect(renderExplanationText(explanation)).toBe(
       [
         'statement 1 (Sid "Read"): Allow',
-        '  actions: s3:GetObject',
-        '    = 1 action: s3:GetObject',
+        '  actions: s3:GetObject, s3:PutObject',
+        '    = 2 actions: s3:GetObject, s3:PutObject',
         '  resources: arn:aws:s3:::b/*',
         '  conditions: StringEquals aws:RequestedRegion in ["eu-west-1", "eu-west-2"]; NumericLessThan s3:max-keys = 10',
         'statement 2: Deny',
@@ -209,7 +220,10 @@ describe('explain, exactly', () => {
     const explanation = explain(
       allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::b/a|b', 'arn:aws:s3:::b/`x`'], {
         Sid: 'Read',
-        Condition: { StringLike: { 's3:prefix': ['a|b', 'c\nd'] } }
+        Condition: {
+          StringLike: { 's3:prefix': ['a|b', 'c\nd'] },
+          Bool: { 'aws:SecureTransport': 'true' }
+        }
       }),
       { Effect: 'Deny', NotAction: 's3:*', NotResource: 'arn:aws:s3:::b' }
     )
@@ -217,7 +231,7 @@ describe('explain, exactly', () => {
       [
         '| Statement | Effect | Actions | Resources | Conditions |',
         '|---|---|---|---|---|',
-        '| 1 Read | Allow | `s3:GetObject`, `s3:PutObject`<br>= 2 actions: s3:GetObject, s3:PutObject | `arn:aws:s3:::b/a\\|b`, `arn:aws:s3:::b/\'x\'` | `StringLike s3:prefix in ["a\\|b", "c\\nd"]` |',
+        '| 1 Read | Allow | `s3:GetObject`, `s3:PutObject`<br>= 2 actions: s3:GetObject, s3:PutObject | `arn:aws:s3:::b/a\\|b`, `arn:aws:s3:::b/\'x\'` | `StringLike s3:prefix in ["a\\|b", "c\\nd"]`<br>`Bool aws:SecureTransport = "true"` |',
         `| 2 | Deny | all except \`s3:*\`<br>= ${summariseActions(explanation[1])} | all except \`arn:aws:s3:::b\` | — |`
       ].join('\n')
     )

@@ -419,13 +419,13 @@ describe('checkGrammar: Action and Resource', () => {
       policy({
         Sid: 'X',
         Effect: 'Permit',
-        NotAction: ['s3:GetObject', 's3 GetObject'],
-        Resource: ['arn:aws:s3:::b', 'bucket']
+        NotAction: ['s3:GetObject', 's3 GetObject', '*'],
+        Resource: ['arn:aws:s3:::b', 'bucket', 'arn:AWS:s3:::b']
       })
     )
     expect(result.statements).toEqual([])
     expect(result.elements).toEqual([
-      { statementIndex: 0, sid: 'X', key: 'NotAction', values: ['s3:GetObject'] },
+      { statementIndex: 0, sid: 'X', key: 'NotAction', values: ['s3:GetObject', '*'] },
       { statementIndex: 0, sid: 'X', key: 'Resource', values: ['arn:aws:s3:::b'] }
     ])
   })
@@ -512,7 +512,9 @@ describe('checkGrammar: the form of a resource', () => {
     ['arn:aws:ec2:${aws:RequestedRegion}:${aws:PrincipalAccount}:instance/*'],
     ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
     ['arn:aws:logs:eu-west-1:111122223333:log-group:name:*'],
-    ['arn:aws:s3:::b/${aws:username}/*']
+    ['arn:aws:s3:::b/${aws:username}/*'],
+    // The resource part is ":", which is not empty.
+    ['arn:aws:s3::::']
   ])('accepts %j', resource => {
     expect(passes(deny('s3:GetObject', resource)).resources).toEqual([resource])
   })
@@ -599,7 +601,7 @@ describe('checkGrammar: Condition', () => {
     const conditions = {
       'ForAllValues:StringLike': { 'dynamodb:Attributes': ['id', 'name*'] },
       'forAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['team'] },
-      NumericLessThan: { 's3:max-keys': 10, 's3:x': ['-1.5', '20'] },
+      NumericLessThan: { 's3:max-keys': 10, 's3:x': ['-1.5', '20', '0.25'] },
       BoolIfExists: { 'aws:SecureTransport': true },
       Null: { 'aws:ResourceTag/team': 'FALSE' },
       stringlikeifexists: { 'aws:userid': '*:${aws:username}' },
@@ -609,7 +611,7 @@ describe('checkGrammar: Condition', () => {
       { operator: 'ForAllValues:StringLike', key: 'dynamodb:Attributes', values: ['id', 'name*'] },
       { operator: 'forAnyValue:StringEqualsIgnoreCase', key: 'aws:TagKeys', values: ['team'] },
       { operator: 'NumericLessThan', key: 's3:max-keys', values: [10] },
-      { operator: 'NumericLessThan', key: 's3:x', values: ['-1.5', '20'] },
+      { operator: 'NumericLessThan', key: 's3:x', values: ['-1.5', '20', '0.25'] },
       { operator: 'BoolIfExists', key: 'aws:SecureTransport', values: [true] },
       { operator: 'Null', key: 'aws:ResourceTag/team', values: ['FALSE'] },
       { operator: 'stringlikeifexists', key: 'aws:userid', values: ['*:${aws:username}'] },

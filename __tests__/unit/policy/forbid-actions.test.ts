@@ -69,7 +69,8 @@ describe('checkForbiddenActions', () => {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(ForbiddenActionsError)
-    const { grants, input, message } = thrown as ForbiddenActionsError
+    const { grants, input, message, name } = thrown as ForbiddenActionsError
+    expect(name).toBe('ForbiddenActionsError')
     expect(input).toBe('forbid-actions')
     expect(message).toMatch(/statement 2 \(Sid "Inspect"\) allows iam:GetRole, iam:ListRoles/)
     expect(grants).toEqual([
@@ -152,6 +153,9 @@ describe('forbid-actions against a small catalogue, exactly', () => {
       expect(errorOf(() => parseForbidActions('iamm:PassRole', load)).message).toBe(
         "forbid-actions: 'iamm:PassRole': 'iamm' is not an IAM service prefix (checked against test catalogue). Did you mean 'iam:PassRole'?"
       )
+      expect(errorOf(() => parseForbidActions('st:Foo', load)).message).toBe(
+        "forbid-actions: 'st:Foo': 'st' is not an IAM service prefix (checked against test catalogue). Did you mean 's3', 'sts'?"
+      )
       expect(errorOf(() => parseForbidActions('ec2:*', load)).message).toBe(
         "forbid-actions: 'ec2:*': 'ec2' is not an IAM service prefix (checked against test catalogue). Write the service prefix used in IAM policies, such as s3, ec2 or iam."
       )
@@ -160,6 +164,9 @@ describe('forbid-actions against a small catalogue, exactly', () => {
     it('refuses a pattern that matches nothing, suggesting the near ones', () => {
       expect(errorOf(() => parseForbidActions('iam:PasRole', load)).message).toBe(
         "forbid-actions: 'iam:PasRole' matches no IAM action (checked against test catalogue), so it would forbid nothing. Did you mean 'iam:PassRole'?"
+      )
+      expect(errorOf(() => parseForbidActions('iam:DeletRole', load)).message).toBe(
+        "forbid-actions: 'iam:DeletRole' matches no IAM action (checked against test catalogue), so it would forbid nothing. Did you mean 'iam:DeleteRole', 'iam:GetRole'?"
       )
       expect(errorOf(() => parseForbidActions('*:Nothing*', load)).message).toBe(
         "forbid-actions: '*:Nothing*' matches no IAM action (checked against test catalogue), so it would forbid nothing. Check the spelling against the service authorization reference."
@@ -342,6 +349,29 @@ describe('forbid-actions against a small catalogue, exactly', () => {
       expect(grants({ Effect: 'Deny', NotAction: 'iam:GetRole', Resource: '*' })).toEqual([
         'iam:GetRole'
       ])
+    })
+
+    it('names an action under the first pattern that forbids it', () => {
+      const error = errorOf(() =>
+        check({ inline: inline(allow('iam:PassRole')) }, ['iam:*', 'iam:PassRole'])
+      ) as ForbiddenActionsError
+      expect(error.grants.map(g => [g.actions, g.patterns])).toEqual([
+        [['iam:PassRole'], ['iam:*']]
+      ])
+      expect(error.message).toContain('allows iam:PassRole (forbidden by iam:*).')
+    })
+
+    it('reports only Allow statements, not a Deny that does not count', () => {
+      const conditional = { Condition: { Bool: { 'aws:SecureTransport': 'false' } } }
+      const error = errorOf(() =>
+        check({ inline: inline(allow('iam:PassRole'), deny('iam:PassRole', '*', conditional)) }, [
+          'iam:PassRole'
+        ])
+      ) as ForbiddenActionsError
+      expect(error.grants.map(g => [g.statementIndex, g.actions])).toEqual([[0, ['iam:PassRole']]])
+      expect(error.message).toBe(
+        `forbid-actions: the session policies would let the session perform forbidden actions: inline-session-policy statement 1 allows iam:PassRole (forbidden by iam:PassRole). Narrow the Action of that statement, ${FIX_TAIL}`
+      )
     })
 
     it('takes a Deny in a managed policy into account too', () => {

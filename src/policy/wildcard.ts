@@ -29,8 +29,10 @@ function segmentOf(text: string): Segment {
   return { length: text.length, literals }
 }
 
+// Every caller places the segment inside the name (a pattern without stars only on a name of its
+// length, head and tail once the name is `minimum` long, findFrom up to `last`), so only the
+// literal characters are compared.
 function fitsAt(name: string, at: number, segment: Segment): boolean {
-  if (at < 0 || at + segment.length > name.length) return false
   for (const [offset, char] of segment.literals) if (name[at + offset] !== char) return false
   return true
 }

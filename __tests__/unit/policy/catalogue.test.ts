@@ -215,7 +215,17 @@ describe('a small catalogue, exactly', () => {
     ['ec2:*Describe', []],
     ['s3:Get*Objekt', []],
     ['GetObject', []],
-    ['s*:GetObjekt', []]
+    ['s*:GetObjekt', []],
+    // Without a service, the services that have the action are named.
+    [':GetQueueUrl', ['sqs:GetQueueUrl', 'logs:GetQueueUrl']],
+    // A name the service has, and other services have too, is named once.
+    ['sqs:GetQueueUrl', ['sqs:GetQueueUrl', 'logs:GetQueueUrl']],
+    // A pattern that opens with a wildcard has no beginning to correct.
+    ['s3:??Object', []],
+    // Beginnings as long as a whole name include that name.
+    ['s3:GetObjekt*', ['s3:GetObject*', 's3:GetObjec*', 's3:PutObject*']],
+    // Names shorter than the beginnings compared are not offered.
+    ['s3:GetObjectXyz*', []]
   ])('suggests for %j: %j', (pattern, suggestions) => {
     expect(small().suggest(pattern)).toEqual(suggestions)
   })
@@ -230,6 +240,25 @@ describe('a small catalogue, exactly', () => {
     const c = parseIamCatalogue('ab:Get\nac:Get\nad:Get\nae:Get\n')
     expect(c.suggest('aa:Get')).toEqual(['ab:Get', 'ac:Get', 'ad:Get'])
     expect(c.suggestServices('aa')).toEqual(['ab', 'ac', 'ad'])
+  })
+
+  it('splits no service for a name without its service, or a pattern with an empty one', () => {
+    const c = small()
+    expect(c.expand('GetObject')).toEqual([])
+    expect(c.expand(':*')).toEqual([])
+    expect(parsedServices(c)).toEqual([])
+  })
+
+  it('splits only the service of a wildcard it corrects', () => {
+    const c = small()
+    expect(c.suggest('s3:Gt*')).toEqual(['s3:G*', 's3:Ge*', 's3:Get*'])
+    expect(parsedServices(c)).toEqual(['s3'])
+  })
+
+  it('names three services having the action before dropping repeats', () => {
+    // One service listing the name in two casings takes two of the three places.
+    const c = parseIamCatalogue('a:Get,GET\nb:Get\nc:Get\nz:List\n')
+    expect(c.suggest('z:Get')).toEqual(['a:GET', 'b:Get'])
   })
 
   it('tells whether a name has a wildcard', () => {
@@ -258,6 +287,23 @@ describe('compileActionList, exactly', () => {
     [[], 's3:GetObject', false]
   ])('%j matches %j: %j', (patterns, action, matches) => {
     expect(compileActionList(patterns)(action)).toBe(matches)
+  })
+
+  // The length limit binds what is compiled as a wildcard: an exact name, or a service part
+  // without wildcards, is compared as text, and a service part and a name part are compiled apart.
+  it.each([
+    ['an exact name over the limit', `s3:${'A'.repeat(130)}`, `s3:${'a'.repeat(130)}`],
+    [
+      'a pattern over the limit only with its service',
+      `s3:${'a'.repeat(127)}*`,
+      `s3:${'a'.repeat(127)}Z`
+    ],
+    ['a pattern with an empty service', `:${'a'.repeat(127)}*`, `:${'a'.repeat(127)}Z`],
+    ['a literal service over the limit', `${'s'.repeat(129)}:Get*`, `${'s'.repeat(129)}:GetObject`]
+  ])('compiles %s', (_label, pattern, action) => {
+    const matches = compileActionList([pattern])
+    expect(matches(action)).toBe(true)
+    expect(matches('s3:GetObject')).toBe(false)
   })
 })
 

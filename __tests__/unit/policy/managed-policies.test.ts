@@ -207,6 +207,9 @@ describe('resolveManagedPolicies against a small list, exactly', () => {
     expect(message(['x/ViewOnlyAcess'])).toBe(
       "managed-session-policies: 'x/ViewOnlyAcess' is not an AWS managed policy (checked against test list). Did you mean 'ViewOnlyAccess'? For a customer managed policy, write its full ARN."
     )
+    expect(message(['job-function/XxxOnlyAccess'])).toBe(
+      "managed-session-policies: 'job-function/XxxOnlyAccess' is not an AWS managed policy (checked against test list). Did you mean 'ReadOnlyAccess', 'ViewOnlyAccess'? For a customer managed policy, write its full ARN."
+    )
     expect(message(['Deploy'])).toBe(
       "managed-session-policies: 'Deploy' is not an AWS managed policy (checked against test list). For a customer managed policy, write its full ARN (arn:aws:iam::123456789012:policy/Name)."
     )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseIamCatalogue } from '../../../src/policy/catalogue.js'
+import { parseIamCatalogue, parsedServices } from '../../../src/policy/catalogue.js'
 import type { StatementElement } from '../../../src/policy/grammar.js'
 import { checkNames } from '../../../src/policy/names.js'
 
@@ -22,6 +22,14 @@ describe('checkNames: actions', () => {
     expect(
       check([element('Action', '*', 'S3:getobject', 's3:*Object', '*:Describe*', '*')])
     ).toEqual([])
+  })
+
+  it('passes * without expanding it, even against a catalogue that knows no action', () => {
+    const empty = parseIamCatalogue('# empty catalogue\n')
+    expect(checkNames([element('Action', '*')], 'aws', () => empty, wording)).toEqual([])
+    const fresh = parseIamCatalogue('# test\ns3:GetObject\nec2:DescribeRegions\n')
+    expect(checkNames([element('NotAction', '*')], 'aws', () => fresh, wording)).toEqual([])
+    expect(parsedServices(fresh)).toEqual([])
   })
 
   it('reads no catalogue for resources alone', () => {

@@ -90,3 +90,30 @@ describe('compileWildcard', () => {
     expect(actions.length).toBeGreaterThan(10000)
   }, 60000)
 })
+
+describe('compileWildcard, exactly', () => {
+  it.each([
+    // A run of `?` needs as many characters left after what the stars before it consumed.
+    ['*b*??*', 'aaba', false],
+    ['*b*??*', 'aabaa', true],
+    // A segment opening with `?` fits when its first literal is one character in.
+    ['*?b*', 'ab', true],
+    ['a*?b*', 'aab', true],
+    // A middle segment may not overlap the tail, even where the name holds its text once.
+    ['*b*b', 'ab', false],
+    ['*b*b', 'bb', true]
+  ])('%j matches %j: %j', (pattern, name, matches) => {
+    expect(compileWildcard(pattern)(name)).toBe(matches)
+    expect(reference(pattern, name)).toBe(matches)
+  })
+
+  it('takes a pattern of exactly the limit once its stars are collapsed, and refuses one more', () => {
+    const longest = `s3:${'a'.repeat(MAX_ACTION_PATTERN_LENGTH - 4)}**`
+    expect(compileWildcard(longest)(`s3:${'A'.repeat(MAX_ACTION_PATTERN_LENGTH - 4)}Z`)).toBe(true)
+    const over = 'a'.repeat(MAX_ACTION_PATTERN_LENGTH + 1)
+    expect(() => compileWildcard(over)).toThrow(
+      new RangeError('an action pattern may be at most 128 characters')
+    )
+    expect(() => compileWildcard(over)).toThrow(RangeError)
+  })
+})

@@ -13,6 +13,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
 import { FileRefused, readBoundedTextFile } from '../../../src/shared/bounded-file.js'
+import { recordingDescriptors } from '../../support/descriptors.js'
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), 'scoped-role-bounded-')))
 const file = (name: string, content: string | Buffer): string => {
@@ -136,19 +137,8 @@ describe('readBoundedTextFile', () => {
   })
 
   it('closes the file it opened, whether it reads it or refuses it', async () => {
-    const opened: number[] = []
-    const closed: number[] = []
-    const bounded = await boundedFileWith({
-      openSync: ((...args: Parameters<typeof realFs.openSync>) => {
-        const descriptor = realFs.openSync(...args)
-        opened.push(descriptor)
-        return descriptor
-      }) as typeof realFs.openSync,
-      closeSync: (descriptor: number) => {
-        closed.push(descriptor)
-        realFs.closeSync(descriptor)
-      }
-    })
+    const { opened, closed, fs } = recordingDescriptors()
+    const bounded = await boundedFileWith(fs)
     expect(bounded.readBoundedTextFile(file('closed', 'abc'), { maxBytes: 3 }).text).toBe('abc')
     expect(() => bounded.readBoundedTextFile(file('closed-big', 'abcd'), { maxBytes: 3 })).toThrow(
       'is 4 bytes; at most 3 are read'

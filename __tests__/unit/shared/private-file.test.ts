@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writePrivateFile } from '../../../src/shared/private-file.js'
+import { recordingDescriptors } from '../../support/descriptors.js'
 
 describe('writePrivateFile', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'scoped-role-private-'))
@@ -27,19 +28,8 @@ describe('writePrivateFile', () => {
   })
 
   it('closes the file it wrote', async () => {
-    const opened: number[] = []
-    const closed: number[] = []
-    const privateFile = await privateFileWith({
-      openSync: ((...args: Parameters<typeof realFs.openSync>) => {
-        const descriptor = realFs.openSync(...args)
-        opened.push(descriptor)
-        return descriptor
-      }) as typeof realFs.openSync,
-      closeSync: (descriptor: number) => {
-        closed.push(descriptor)
-        realFs.closeSync(descriptor)
-      }
-    })
+    const { opened, closed, fs } = recordingDescriptors()
+    const privateFile = await privateFileWith(fs)
     const file = join(dir(), 'secret')
     privateFile.writePrivateFile(file, 'text')
     expect(readFileSync(file, 'utf8')).toBe('text')

@@ -42,6 +42,40 @@ function fileFor(overrides = {}, env: Record<string, string> = OIDC): RefreshFil
   return refreshFileFor(settings, POLICY, source, SESSION, env)
 }
 
+/** The settings a renewal rebuilds from a file, with none of the optional fields present. */
+function renewalSettings(file: RefreshFile): Record<string, unknown> {
+  return {
+    mode: 'assume',
+    role: { arn: file.roleArn },
+    region: 'us-east-1',
+    partition: 'aws',
+    policy: { managed: [], forbidActions: '', requireSessionPolicy: false, partition: 'aws' },
+    jobSummary: false,
+    useFipsEndpoint: false,
+    retry: file.retry,
+    maskAccountId: false,
+    verifyCredentials: false,
+    cleanupCredentials: false,
+    outputCredentials: false,
+    record: false,
+    exportEnv: false,
+    overwriteAwsProfile: false,
+    roleSessionName: file.roleSessionName,
+    source: { kind: 'environment', because: 'force-source' },
+    audience: 'sts.amazonaws.com',
+    unsetCurrentCredentials: false,
+    tags: [],
+    transitiveTagKeys: [],
+    droppableTagKeys: [],
+    viaRoles: [],
+    sessionPolicyOnEveryHop: false,
+    useExistingCredentials: false,
+    specialCharactersWorkaround: false,
+    refresh: false,
+    assumeRoleOnlyInputs: []
+  }
+}
+
 describe('the refresh settings file', () => {
   it('round-trips what the main step used, with the policy as sent and no secret', () => {
     const file = fileFor({ 'role-session-tags': 'team=web' })
@@ -339,37 +373,12 @@ describe('assumeAgain', () => {
       SourceIdentity: 'octocat'
     })
     expect(seen[0]).toStrictEqual({
-      mode: 'assume',
-      role: { arn: file.roleArn },
-      region: 'us-east-1',
-      partition: 'aws',
-      policy: { managed: [], forbidActions: '', requireSessionPolicy: false, partition: 'aws' },
-      jobSummary: false,
+      ...renewalSettings(file),
       stsEndpoint: sts().url,
-      useFipsEndpoint: false,
-      retry: file.retry,
-      maskAccountId: false,
-      verifyCredentials: false,
-      cleanupCredentials: false,
-      outputCredentials: false,
-      record: false,
-      exportEnv: false,
-      overwriteAwsProfile: false,
-      roleSessionName: file.roleSessionName,
       durationSeconds: 1800,
-      source: { kind: 'environment', because: 'force-source' },
-      audience: 'sts.amazonaws.com',
-      unsetCurrentCredentials: false,
       tags: [{ key: 'team', value: 'web' }],
       transitiveTagKeys: ['team'],
-      sourceIdentity: 'octocat',
-      droppableTagKeys: [],
-      viaRoles: [],
-      sessionPolicyOnEveryHop: false,
-      useExistingCredentials: false,
-      specialCharactersWorkaround: false,
-      refresh: false,
-      assumeRoleOnlyInputs: []
+      sourceIdentity: 'octocat'
     })
   })
 
@@ -385,39 +394,7 @@ describe('assumeAgain', () => {
     })
     const file = fileFor({}, {})
     await expect(assumeAgain(file, deps)).rejects.toBe(stop)
-    expect(seen).toStrictEqual([
-      {
-        mode: 'assume',
-        role: { arn: file.roleArn },
-        region: 'us-east-1',
-        partition: 'aws',
-        policy: { managed: [], forbidActions: '', requireSessionPolicy: false, partition: 'aws' },
-        jobSummary: false,
-        useFipsEndpoint: false,
-        retry: file.retry,
-        maskAccountId: false,
-        verifyCredentials: false,
-        cleanupCredentials: false,
-        outputCredentials: false,
-        record: false,
-        exportEnv: false,
-        overwriteAwsProfile: false,
-        roleSessionName: file.roleSessionName,
-        durationSeconds: 3600,
-        source: { kind: 'environment', because: 'force-source' },
-        audience: 'sts.amazonaws.com',
-        unsetCurrentCredentials: false,
-        tags: [],
-        transitiveTagKeys: [],
-        droppableTagKeys: [],
-        viaRoles: [],
-        sessionPolicyOnEveryHop: false,
-        useExistingCredentials: false,
-        specialCharactersWorkaround: false,
-        refresh: false,
-        assumeRoleOnlyInputs: []
-      }
-    ])
+    expect(seen).toStrictEqual([{ ...renewalSettings(file), durationSeconds: 3600 }])
   })
 
   it('carries the proxy and the allowed accounts over, and sends no inline policy it lacks', async () => {
